@@ -1,0 +1,82 @@
+package io.netcap.pcap;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One packet captured in the kernel, as handed from the capture loop to writers and displays.
+ *
+ * <p>The captured bytes are {@code data[offset, offset + length)}; the array may be a reused
+ * buffer, so consumers that keep a packet beyond the call they received it in must copy the
+ * bytes (see {@link #copy()}). Nothing here copies on construction: one record per packet is
+ * the only allocation.
+ *
+ * <p>Only {@code timestampNanos}, {@code linkType}, {@code wireLength} and the bytes are
+ * written to pcap. The rest is netcap's own metadata for display and JSON output:
+ * {@code hook} (the kernel function or tracepoint the packet was seen at), {@code ifindex} and
+ * {@code device}, {@code netnsInode}, {@code skbAddress}, {@code cpu} and {@code stack}
+ * (symbolised kernel frames, outermost last; empty when stacks were not requested).
+ * Absent metadata is {@code null}, {@code 0} ({@code ifindex}, {@code netnsInode},
+ * {@code skbAddress}) or {@code -1} ({@code cpu}).
+ *
+ * @param timestampNanos wall-clock time, nanoseconds since the Unix epoch
+ * @param linkType       pcap LINKTYPE of the bytes, see {@link LinkType}
+ * @param wireLength     length of the packet on the wire; may exceed {@code length} when the
+ *                       capture was truncated. Values below {@code length} are raised to it.
+ */
+public record CapturedPacket(
+        long timestampNanos,
+        int linkType,
+        int wireLength,
+        byte[] data,
+        int offset,
+        int length,
+        String hook,
+        int ifindex,
+        String device,
+        long netnsInode,
+        long skbAddress,
+        int cpu,
+        List<String> stack) {
+
+    public CapturedPacket {
+        Objects.requireNonNull(data, "data");
+        Objects.checkFromIndexSize(offset, length, data.length);
+        if (wireLength < length) {
+            wireLength = length;
+        }
+        stack = stack == null ? List.of() : stack;
+    }
+
+    /** A packet without metadata whose bytes are the whole array. */
+    public static CapturedPacket of(long timestampNanos, int linkType, byte[] data) {
+        return new CapturedPacket(timestampNanos, linkType, data.length, data, 0, data.length,
+                null, 0, null, 0, 0, -1, List.of());
+    }
+
+    /** A packet without metadata whose bytes are a slice of {@code data}. */
+    public static CapturedPacket of(long timestampNanos, int linkType, int wireLength,
+                                    byte[] data, int offset, int length) {
+        return new CapturedPacket(timestampNanos, linkType, wireLength, data, offset, length,
+                null, 0, null, 0, 0, -1, List.of());
+    }
+
+    /** The byte at {@code index} of the captured slice, as an unsigned value. */
+    public int byteAt(int index) {
+        Objects.checkIndex(index, length);
+        return data[offset + index] & 0xff;
+    }
+
+    /** A copy of the captured bytes (exactly {@code length} long). */
+    public byte[] bytes() {
+        byte[] copy = new byte[length];
+        System.arraycopy(data, offset, copy, 0, length);
+        return copy;
+    }
+
+    /** This packet with its bytes copied out of a possibly reused buffer. */
+    public CapturedPacket copy() {
+        return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack);
+    }
+}

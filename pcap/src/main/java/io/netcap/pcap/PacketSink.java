@@ -1,0 +1,21 @@
+package io.netcap.pcap;
+
+import java.io.IOException;
+
+/**
+ * Where the capture loop hands packets: a pcap file, a rotating in-memory buffer, or tcpdump.
+ * The loop calls {@link #write} for every packet of a poll batch and {@link #flush} once per
+ * batch, so implementations buffer and must not flush per packet.
+ */
+public interface PacketSink extends AutoCloseable {
+
+    /** Takes one packet; its bytes may be a reused buffer, so copy them if kept. */
+    void write(CapturedPacket packet) throws IOException;
+
+    /** Pushes everything written so far to its destination. */
+    void flush() throws IOException;
+
+    /** Flushes and releases the destination; calling it again does nothing. */
+    @Override
+    void close() throws IOException;
+}

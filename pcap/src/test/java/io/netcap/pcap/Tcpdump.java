@@ -1,0 +1,30 @@
+package io.netcap.pcap;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real tcpdump on a file, for tests that let tcpdump judge what we wrote. */
+final class Tcpdump {
+    private Tcpdump() {
+    }
+
+    /** stdout lines of {@code tcpdump -r file args...}; fails the test on a non-zero exit. */
+    static List<String> read(Path file, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-r", file.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("tcpdump did not finish: " + command);
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("tcpdump exited " + p.exitValue() + ": " + command);
+        }
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+}
