@@ -1,0 +1,42 @@
+package io.netcap.bpf;
+
+import io.netcap.filter.CompiledFilter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything that decides the generated capture program. Two equal CapturePrograms generate the
+ * same C, so the compiled object is cached by the hash of the C.
+ *
+ * @param hooks       where to capture, in -f order
+ * @param filter      the tcpdump expression compiled for L2 and L3
+ * @param captureSize bytes of each packet sent to user space (1..65535)
+ * @param stacks      record each packet's kernel stack (-S)
+ * @param interfaceName only packets on a device of this name, in any namespace; null for all
+ */
+public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int captureSize,
+                             boolean stacks, String interfaceName) {
+    public static final int MAX_CAPTURE_SIZE = 65535;
+    /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
+    public static final int MIN_FILTER_BYTES = 2048;
+    public static final int DEVICE_NAME_MAX = 15;
+
+    public CaptureProgram {
+        hooks = List.copyOf(hooks);
+        Objects.requireNonNull(filter);
+        if (hooks.isEmpty()) {
+            throw new IllegalArgumentException("no hook to capture at");
+        }
+        if (captureSize < 1 || captureSize > MAX_CAPTURE_SIZE) {
+            throw new IllegalArgumentException("capture size must be 1.." + MAX_CAPTURE_SIZE + ", not " + captureSize);
+        }
+        if (interfaceName != null && (interfaceName.isEmpty()
+                || interfaceName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DEVICE_NAME_MAX)) {
+            throw new IllegalArgumentException("interface name must be 1.." + DEVICE_NAME_MAX + " bytes: \"" + interfaceName + "\"");
+        }
+    }
+
+    public int copySize() {
+        return Math.max(captureSize, MIN_FILTER_BYTES);
+    }
+}

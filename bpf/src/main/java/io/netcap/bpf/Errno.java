@@ -1,0 +1,14 @@
+package io.netcap.bpf;
+
+/** The few Linux errno values the wrappers treat specially. */
+final class Errno {
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EINVAL = 22;
+    static final int ENOSPC = 28;
+    static final int ECANCELED = 125;
+
+    private Errno() {
+    }
+}

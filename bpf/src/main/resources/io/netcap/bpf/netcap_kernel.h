@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The few kernel structures netcap reads, declared with only the fields it touches.
+ * preserve_access_index makes every access a CO-RE relocation that libbpf resolves against the
+ * running kernel's BTF, so field offsets here are irrelevant; names are what matter. This keeps
+ * compile time a fraction of what the full vmlinux.h costs.
+ */
+#ifndef NETCAP_KERNEL_H
+#define NETCAP_KERNEL_H
+
+#define ARPHRD_ETHER    1
+#define ARPHRD_LOOPBACK 772
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	char name[16];
+	int ifindex;
+	unsigned short type;
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	possible_net_t skc_net;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct net_device *dev;
+	struct sock *sk;
+	unsigned int len;
+	unsigned int data_len;
+	__u16 protocol;
+	__u16 transport_header;
+	__u16 network_header;
+	__u16 mac_header;
+	unsigned char *head;
+	unsigned char *data;
+} __attribute__((preserve_access_index));
+
+#endif
