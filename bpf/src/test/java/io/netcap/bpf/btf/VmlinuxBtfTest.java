@@ -1,0 +1,163 @@
+package io.netcap.bpf.btf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Checks against the running kernel's BTF; skipped where the kernel does not expose it. */
+class VmlinuxBtfTest {
+    private static Btf btf;
+
+    @BeforeAll
+    static void loadKernelBtf() throws IOException {
+        assumeTrue(Files.isReadable(Btf.VMLINUX), Btf.VMLINUX + " is not readable (kernel without BTF?)");
+        long start = System.nanoTime();
+        Btf fresh = Btf.load(Btf.VMLINUX);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("parsed " + fresh + " in " + elapsedMs + " ms (cold JVM)");
+        // Generous bound: a cold JVM parses in well under 100 ms; only an accidental O(n^2) gets here.
+        assertTrue(elapsedMs < 1000, "parsing took " + elapsedMs + " ms");
+        btf = Btf.vmlinux();
+    }
+
+    @Test
+    void vmlinuxIsCachedPerProcess() throws IOException {
+        assertSame(btf, Btf.vmlinux());
+    }
+
+    @Test
+    void networkEntryPointsTakeTheSkbFirst() {
+        for (String function : List.of("icmp_rcv", "ip_rcv", "__dev_queue_xmit", "tcp_v4_rcv")) {
+            assertEquals(OptionalInt.of(1), btf.skbArgument(btf.funcParams(function)), function);
+        }
+    }
+
+    @Test
+    void dropFunctionTakesTheSkb() {
+        // kfree_skb_reason(skb, reason) became an inline wrapper of sk_skb_reason_drop(sk, skb, reason)
+        // in Linux 6.11; whichever exists must be found with the skb where the kernel puts it.
+        if (btf.findFuncParams("kfree_skb_reason").isPresent()) {
+            assertEquals(OptionalInt.of(1), btf.skbArgument(btf.funcParams("kfree_skb_reason")));
+        } else {
+            List<BtfParam> params = btf.funcParams("sk_skb_reason_drop");
+            assertEquals(OptionalInt.of(2), btf.skbArgument(params));
+            assertEquals("enum skb_drop_reason", params.get(2).typeName());
+        }
+    }
+
+    @Test
+    void ipRcvParametersAreRendered() {
+        List<BtfParam> params = btf.funcParams("ip_rcv");
+        assertEquals("struct sk_buff *skb", params.get(0).declaration());
+        assertEquals("struct net_device *dev", params.get(1).declaration());
+    }
+
+    @Test
+    void netifReceiveSkbTracepoint() {
+        List<BtfParam> params = btf.tracepointParams("netif_receive_skb");
+        assertEquals("struct sk_buff *skb", params.get(0).declaration());
+        assertEquals(1, params.get(0).index());
+        assertEquals(OptionalInt.of(1), btf.skbArgument(params));
+    }
+
+    @Test
+    void kfreeSkbTracepointHasSkbAndReason() {
+        List<BtfParam> params = btf.tracepointParams("kfree_skb");
+        assertEquals(OptionalInt.of(1), btf.skbArgument(params));
+        BtfParam reason = params.stream().filter(p -> p.name().equals("reason")).findFirst().orElseThrow();
+        assertEquals("enum skb_drop_reason", reason.typeName());
+    }
+
+    @Test
+    void dropReasonsAreKnown() {
+        Map<Long, String> reasons = btf.enumValues("skb_drop_reason");
+        assertTrue(reasons.containsValue("SKB_DROP_REASON_NOT_SPECIFIED"), reasons.toString());
+        assertTrue(reasons.containsValue("SKB_DROP_REASON_NETFILTER_DROP"), reasons.toString());
+        assertEquals("SKB_DROP_REASON_NOT_SPECIFIED", reasons.get(2L));
+    }
+
+    @Test
+    void thousandsOfFunctionsTakeAnSkb() {
+        List<SkbFunction> functions = btf.functionsWithSkb();
+        assertTrue(functions.size() > 1000, "only " + functions.size());
+        assertTrue(functions.contains(new SkbFunction("icmp_rcv", List.of(1))));
+    }
+
+    @Test
+    void tracepointNamesIncludeNetworkingEvents() {
+        List<String> names = btf.tracepointNames();
+        assertTrue(names.contains("kfree_skb") && names.contains("netif_receive_skb"), names.size() + " names");
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("btf_trace_")));
+    }
+
+    @Test
+    void rendersEveryType() {
+        for (int id = 0; id <= btf.typeCount(); id++) {
+            String text = btf.typeToString(id);
+            assertTrue(!text.isEmpty() && !text.contains("<loop>"), "type id " + id + " rendered as '" + text + "'");
+        }
+        int skbPtr = btf.funcParams("icmp_rcv").get(0).typeId();
+        assertEquals("struct sk_buff *", btf.typeToString(skbPtr));
+    }
+
+    /** Every type id must have the kind and name bpftool reports for it. */
+    @Test
+    void agreesWithBpftoolOnEveryType() throws Exception {
+        List<String> lines = bpftoolDump();
+        Pattern record = Pattern.compile("^\\[(\\d+)] (\\w+) '([^']*)'");
+        int records = 0;
+        int tracepoints = 0;
+        for (String line : lines) {
+            Matcher m = record.matcher(line);
+            if (!line.startsWith("[")) {
+                continue;
+            }
+            assertTrue(m.find(), line);
+            records++;
+            int id = Integer.parseInt(m.group(1));
+            assertEquals(BtfKind.valueOf(m.group(2)), btf.kind(id), line);
+            String name = m.group(3).equals("(anon)") ? "" : m.group(3);
+            assertEquals(name, btf.name(id), line);
+            if (m.group(2).equals("TYPEDEF") && name.startsWith("btf_trace_")) {
+                tracepoints++;
+            }
+        }
+        assertEquals(records, btf.typeCount(), "bpftool btf dump | grep -c '^\\['");
+        assertEquals(tracepoints, btf.tracepointNames().size());
+    }
+
+    private static List<String> bpftoolDump() throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder("bpftool", "btf", "dump", "file", Btf.VMLINUX.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException notInstalled) {
+            assumeTrue(false, "bpftool is not installed: " + notInstalled.getMessage());
+            throw notInstalled;
+        }
+        List<String> lines;
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = out.lines().toList();
+        }
+        assertEquals(0, process.waitFor(), "bpftool exit status");
+        assertNotNull(lines);
+        return lines;
+    }
+}

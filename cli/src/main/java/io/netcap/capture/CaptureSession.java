@@ -1,0 +1,145 @@
+package io.netcap.capture;
+
+import io.netcap.bpf.BpfException;
+import io.netcap.bpf.BpfLink;
+import io.netcap.bpf.BpfMap;
+import io.netcap.bpf.BpfObject;
+import io.netcap.bpf.CaptureEvent;
+import io.netcap.bpf.CaptureHook;
+import io.netcap.bpf.CaptureProgram;
+import io.netcap.bpf.RingBufferReader;
+import io.netcap.cli.NetcapException;
+import io.netcap.pcap.CapturedPacket;
+import io.netcap.pcap.PacketSink;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One running capture: the loaded program, its attached links, the ring buffer and the sink.
+ * Closing it in any state (after an error, a signal, -c) detaches every link first, then drains
+ * what is left in the ring, flushes and closes the sink and prints the summary.
+ */
+final class CaptureSession implements AutoCloseable {
+    private static final int POLL_MS = 50;
+    /** Events from different CPUs are held this long to put them back in time order. */
+    private static final long REORDER_WINDOW_NANOS = 20_000_000L;
+    private static final int REORDER_MAX_HELD = 100_000;
+
+    private final CaptureProgram program;
+    private final CaptureSettings settings;
+    private final PrintWriter err;
+    private final BpfObject object;
+    private final List<BpfLink> links = new ArrayList<>();
+    private final EventReorderer reorderer = new EventReorderer(REORDER_WINDOW_NANOS, REORDER_MAX_HELD);
+    private final WallClock clock = WallClock.calibrate();
+    private final StopSignal stop = StopSignal.install();
+    private RingBufferReader ring;
+    private final PacketSink sink;
+    private StackResolver stacks;
+    private long captured;
+    private boolean closed;
+
+    /** Takes ownership of the sink: it is closed with the session. */
+    CaptureSession(CaptureProgram program, byte[] elf, CaptureSettings settings, PacketSink sink, PrintWriter err) {
+        this.program = program;
+        this.settings = settings;
+        this.sink = sink;
+        this.err = err;
+        this.object = BpfObject.open(elf, "netcap");
+    }
+
+    int run() throws IOException {
+        load();
+        attach();
+        if (program.stacks()) {
+            stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
+        }
+        ring = new RingBufferReader(object.map("netcap_events"), (buffer, size) -> {
+            reorderer.add(CaptureEvent.decode(buffer, size), this::emit);
+        });
+        err.println("netcap: listening on " + CaptureRunner.hookList(program.hooks())
+                + ", capture size " + program.captureSize() + " bytes");
+        err.flush();
+        while (!stop.requested() && !countReached()) {
+            ring.poll(POLL_MS);
+            reorderer.releaseUpTo(System.nanoTime(), this::emit);
+            sink.flush();
+            if (Sinks.consumerGone(sink)) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private void load() {
+        try {
+            object.map("netcap_scratch").setMaxEntries(BpfMap.possibleCpus());
+            object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20);
+            object.load();
+        } catch (BpfException e) {
+            throw new NetcapException(NetcapException.RUNTIME, LoadFailure.describe(e, program.hooks()), e);
+        }
+    }
+
+    private void attach() {
+        for (CaptureHook hook : program.hooks()) {
+            try {
+                links.add(object.program(hook.programName()).attach());
+            } catch (BpfException e) {
+                throw new NetcapException(NetcapException.RUNTIME,
+                        "cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private boolean countReached() {
+        return settings.count() > 0 && captured >= settings.count();
+    }
+
+    private void emit(CaptureEvent e) {
+        if (countReached()) {
+            return;
+        }
+        CaptureHook hook = program.hooks().get(e.hook());
+        List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
+        CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
+                e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
+                stack);
+        try {
+            sink.write(p);
+        } catch (IOException ex) {
+            throw new NetcapException(NetcapException.RUNTIME, "cannot write packet: " + ex.getMessage(), ex);
+        }
+        captured++;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (int i = links.size() - 1; i >= 0; i--) {
+                links.get(i).close();
+            }
+            links.clear();
+            if (ring != null) {
+                ring.consume();
+                reorderer.releaseAll(this::emit);
+            }
+            sink.close();
+            if (ring != null) {
+                Summary.print(err, captured, object.map("netcap_stats"), program.hooks().size());
+            }
+        } finally {
+            if (ring != null) {
+                ring.close();
+            }
+            object.close();
+            stop.uninstall();
+        }
+    }
+}

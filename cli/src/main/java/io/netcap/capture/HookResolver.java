@@ -1,0 +1,128 @@
+package io.netcap.capture;
+
+import io.netcap.bpf.CaptureHook;
+import io.netcap.bpf.btf.Btf;
+import io.netcap.bpf.btf.BtfParam;
+import io.netcap.cli.NetcapException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Turns what the user wrote in -f into hooks the generator can use: checks each tracepoint
+ * exists and finds where its skb is, from tracefs (classic tracepoints) or BTF (tp_btf, raw_tp).
+ * Every failure is a usage error that says what exists instead.
+ */
+public final class HookResolver {
+    private static final String SKB_TYPE = "struct sk_buff *";
+    private static final String REASON_TYPE = "enum skb_drop_reason";
+
+    private final Optional<TraceFs> traceFs;
+    private Btf btf;
+
+    public HookResolver(Optional<TraceFs> traceFs) {
+        this.traceFs = traceFs;
+    }
+
+    public List<CaptureHook> resolve(List<HookSpec> specs) {
+        List<CaptureHook> hooks = new ArrayList<>();
+        for (HookSpec spec : specs) {
+            hooks.add(resolve(hooks.size(), spec));
+        }
+        return hooks;
+    }
+
+    CaptureHook resolve(int index, HookSpec spec) {
+        try {
+            return switch (spec.kind()) {
+                case TRACEPOINT -> tracepoint(index, spec);
+                case TP_BTF -> btfTracepoint(index, spec, CaptureHook.Kind.TP_BTF);
+                case RAW_TP -> btfTracepoint(index, spec, CaptureHook.Kind.RAW_TP);
+                case FUNCTION, KPROBE, FENTRY -> throw functionHooksUnavailable(spec);
+            };
+        } catch (IOException e) {
+            throw NetcapException.runtime("cannot resolve hook " + spec.text() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private CaptureHook tracepoint(int index, HookSpec spec) throws IOException {
+        TraceFs fs = traceFs.orElseThrow(() -> new NetcapException(NetcapException.RUNTIME,
+                "cannot read tracepoint " + spec.category() + ":" + spec.name()
+                        + ": tracefs is not mounted and could not be (needs root); tp_btf:" + spec.name()
+                        + " needs only BTF"));
+        Optional<List<TraceFs.Field>> fields = fs.fields(spec.category(), spec.name());
+        if (fields.isEmpty()) {
+            List<String> near = Suggestions.closest(spec.category() + ":" + spec.name(), fs.events(), 5);
+            throw NetcapException.usage("unknown tracepoint " + spec.category() + ":" + spec.name()
+                    + Suggestions.didYouMean(near.stream().map(n -> "tracepoint:" + n).toList()));
+        }
+        TraceFs.Field skb = fields.get().stream()
+                .filter(f -> f.isPointer() && (f.name().equals("skbaddr") || f.name().equals("skb")))
+                .findFirst()
+                .orElseThrow(() -> NetcapException.usage("tracepoint " + spec.category() + ":" + spec.name()
+                        + " has no skb field (fields: " + fields.get().stream()
+                        .filter(f -> !f.name().startsWith("common_"))
+                        .map(TraceFs.Field::name).collect(Collectors.joining(", ")) + ")"));
+        int reason = fields.get().stream()
+                .filter(f -> f.name().equals("reason") && f.size() == 4)
+                .mapToInt(TraceFs.Field::offset).findFirst().orElse(-1);
+        return new CaptureHook(index, "tracepoint:" + spec.category() + ":" + spec.name(),
+                CaptureHook.Kind.TRACEPOINT, spec.category(), spec.name(), skb.offset(), reason);
+    }
+
+    private CaptureHook btfTracepoint(int index, HookSpec spec, CaptureHook.Kind kind) throws IOException {
+        Optional<List<BtfParam>> found = btf().findTracepointParams(spec.name());
+        if (found.isEmpty()) {
+            List<String> near = Suggestions.closest(spec.name(), btf().tracepointNames(), 5);
+            throw NetcapException.usage("unknown tracepoint " + spec.name() + " for " + kind.prefix()
+                    + Suggestions.didYouMean(near.stream().map(n -> kind.prefix() + ":" + n).toList()));
+        }
+        List<BtfParam> params = found.get();
+        int skbArg;
+        if (spec.skbArg() > 0) {
+            if (spec.skbArg() > params.size()) {
+                throw NetcapException.usage(spec.text() + ": tracepoint " + spec.name() + " has only "
+                        + params.size() + " arguments (" + describe(params) + ")");
+            }
+            BtfParam p = params.get(spec.skbArg() - 1);
+            if (!p.typeName().equals(SKB_TYPE)) {
+                throw NetcapException.usage(spec.text() + ": argument " + spec.skbArg() + " of " + spec.name()
+                        + " is " + p.typeName() + ", not " + SKB_TYPE + " (" + describe(params) + ")");
+            }
+            skbArg = spec.skbArg();
+        } else {
+            List<BtfParam> skbs = params.stream().filter(p -> p.typeName().equals(SKB_TYPE)).toList();
+            if (skbs.size() != 1) {
+                throw NetcapException.usage(spec.text() + ": " + (skbs.isEmpty() ? "no" : "more than one")
+                        + " argument of " + spec.name() + " is a " + SKB_TYPE + " (" + describe(params) + ")"
+                        + (skbs.isEmpty() ? "" : "; choose one with @N"));
+            }
+            skbArg = skbs.get(0).index();
+        }
+        int reason = params.stream().filter(p -> p.typeName().equals(REASON_TYPE))
+                .mapToInt(p -> p.index() - 1).findFirst().orElse(-1);
+        return new CaptureHook(index, kind.prefix() + ":" + spec.name(), kind, null, spec.name(), skbArg - 1, reason);
+    }
+
+    private NetcapException functionHooksUnavailable(HookSpec spec) {
+        boolean kprobes = traceFs.map(TraceFs::hasKprobes).orElse(false);
+        String why = kprobes ? "function hooks are not supported by this build of netcap yet"
+                : "this kernel cannot hook kernel functions (no CONFIG_KPROBES, and fentry is not permitted)";
+        return new NetcapException(NetcapException.RUNTIME, "cannot capture at " + spec.text() + ": " + why
+                + ". Use a tracepoint instead, e.g. -f tracepoint:net:netif_receive_skb or tp_btf:netif_receive_skb");
+    }
+
+    private Btf btf() throws IOException {
+        if (btf == null) {
+            btf = Btf.vmlinux();
+        }
+        return btf;
+    }
+
+    private static String describe(List<BtfParam> params) {
+        return params.stream().map(p -> "@" + p.index() + " " + p.typeName() + " " + p.name())
+                .collect(Collectors.joining(", "));
+    }
+}

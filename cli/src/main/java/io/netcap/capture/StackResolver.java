@@ -1,0 +1,47 @@
+package io.netcap.capture;
+
+import io.netcap.bpf.BpfMap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a packet's kernel stack from the stack map, symbolises it, and frees the map entry at
+ * once: the original tool never freed them, so the map filled and stacks came out empty.
+ */
+final class StackResolver {
+    static final int MAX_DEPTH = 127;
+
+    private final BpfMap stacks;
+    private final KernelSymbols symbols;
+    private final byte[] key = new byte[4];
+    private final byte[] value = new byte[MAX_DEPTH * 8];
+
+    StackResolver(BpfMap stacks, KernelSymbols symbols) {
+        this.stacks = stacks;
+        this.symbols = symbols;
+    }
+
+    /** Frames innermost first; a single explanatory line when the kernel could not record it. */
+    List<String> take(int stackId) {
+        if (stackId < 0) {
+            return List.of("[stack unavailable: bpf_get_stackid returned " + stackId + "]");
+        }
+        ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, stackId);
+        if (!stacks.lookup(key, value)) {
+            return List.of("[stack " + stackId + " missing from the stack map]");
+        }
+        stacks.delete(key);
+        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+        List<String> frames = new ArrayList<>();
+        for (int i = 0; i < MAX_DEPTH; i++) {
+            long ip = v.getLong(i * 8);
+            if (ip == 0) {
+                break;
+            }
+            frames.add(symbols.symbolize(ip));
+        }
+        return frames;
+    }
+}

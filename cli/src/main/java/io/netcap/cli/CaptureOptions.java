@@ -1,0 +1,82 @@
+package io.netcap.cli;
+
+import io.netcap.capture.CaptureSettings;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options every capturing subcommand shares (skb, dump). */
+public final class CaptureOptions {
+    @Option(names = {"-e", "--expression"}, paramLabel = "EXPR",
+            description = "tcpdump filter expression, run in the kernel (also accepted as trailing words)")
+    String expression;
+
+    @Parameters(paramLabel = "EXPR", arity = "0..*", hidden = true,
+            description = "tcpdump filter expression words, as with tcpdump")
+    List<String> expressionWords = List.of();
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFNAME",
+            description = "only packets on a device of this name, in every network namespace")
+    String interfaceName;
+
+    @Option(names = {"-w", "--write-file"}, paramLabel = "FILE",
+            description = "write packets to a pcap file instead of showing them with tcpdump")
+    Path writeFile;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "stop after N packets")
+    Long count;
+
+    @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS", defaultValue = "-nn",
+            description = "flags for the tcpdump that shows packets, split like a shell would (default: ${DEFAULT-VALUE})")
+    String tcpdumpFlags;
+
+    @Option(names = {"-s", "--capture-max-size"}, paramLabel = "BYTES", defaultValue = "1514",
+            description = "bytes of each packet to capture, 1..65535 (default: ${DEFAULT-VALUE})")
+    int captureSize;
+
+    @Option(names = {"-S", "--stack-dump"}, description = "print each packet's kernel stack under it")
+    boolean stacks;
+
+    @Option(names = "--ring-size", paramLabel = "MIB", defaultValue = "32",
+            description = "size of the kernel-to-user ring buffer in MiB, a power of two (default: ${DEFAULT-VALUE})")
+    int ringSizeMiB;
+
+    @Option(names = "--dry-run", description = "print the generated eBPF C and the clang command, and exit")
+    boolean dryRun;
+
+    @Option(names = "--debug", description = "show libbpf's messages and Java stack traces")
+    boolean debug;
+
+    /** The filter expression from -e or trailing words (not both). */
+    String expression() {
+        boolean words = expressionWords != null && !expressionWords.isEmpty();
+        if (expression != null && words) {
+            throw NetcapException.usage("give the filter either with -e or as trailing words, not both");
+        }
+        return words ? String.join(" ", expressionWords) : (expression == null ? "" : expression);
+    }
+
+    /** Checks the options and returns them as settings for the capture. */
+    CaptureSettings toSettings() {
+        validate();
+        return new CaptureSettings(expression(), interfaceName, writeFile, count == null ? 0 : count,
+                tcpdumpFlags, captureSize, stacks, ringSizeMiB, dryRun, debug);
+    }
+
+    void validate() {
+        if (captureSize < 1 || captureSize > 65535) {
+            throw NetcapException.usage("--capture-max-size must be between 1 and 65535, not " + captureSize);
+        }
+        if (count != null && count < 1) {
+            throw NetcapException.usage("-c must be at least 1, not " + count);
+        }
+        if (ringSizeMiB < 1 || ringSizeMiB > 1024 || Integer.bitCount(ringSizeMiB) != 1) {
+            throw NetcapException.usage("--ring-size must be a power of two from 1 to 1024 MiB, not " + ringSizeMiB);
+        }
+        if (interfaceName != null && (interfaceName.isEmpty() || interfaceName.length() > 15
+                || interfaceName.contains("/") || interfaceName.chars().anyMatch(Character::isWhitespace))) {
+            throw NetcapException.usage("-i: \"" + interfaceName + "\" is not a network device name");
+        }
+    }
+}

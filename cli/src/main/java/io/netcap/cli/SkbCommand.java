@@ -1,0 +1,42 @@
+package io.netcap.cli;
+
+import io.netcap.capture.CaptureRunner;
+import io.netcap.capture.HookSpec;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code netcap skb}: capture sk_buffs at the hooks given with -f. */
+@Command(name = "skb", mixinStandardHelpOptions = true,
+        description = "Capture packets (sk_buffs) at kernel hooks.",
+        footer = {"", "Examples:",
+                "  netcap skb -f tracepoint:net:netif_receive_skb -e icmp -c 4",
+                "  netcap skb -f tp_btf:net_dev_queue,tracepoint:net:netif_receive_skb -i veth0 -w out.pcap",
+                "  netcap skb -f tracepoint:skb:kfree_skb -e 'tcp port 80' -S"})
+public final class SkbCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-f", "--function"}, required = true, paramLabel = "HOOKS",
+            description = "comma-separated hooks: tracepoint:CAT:EVENT (tp:), tp_btf:EVENT[@N], raw_tp:EVENT[@N]")
+    String hooks;
+
+    @Mixin
+    CaptureOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        List<HookSpec> specs;
+        try {
+            specs = HookSpec.parseList(hooks);
+        } catch (IllegalArgumentException e) {
+            throw NetcapException.usage(e.getMessage());
+        }
+        return new CaptureRunner(options.toSettings(), spec.commandLine().getOut(), spec.commandLine().getErr())
+                .run(specs);
+    }
+}

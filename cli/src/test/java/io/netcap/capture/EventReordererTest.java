@@ -1,0 +1,47 @@
+package io.netcap.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netcap.bpf.CaptureEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventReordererTest {
+    private static CaptureEvent at(long ts) {
+        return new CaptureEvent(ts, 0, 0, 0, 0, 0, -1, 0, 0, 1, "", new byte[0]);
+    }
+
+    private static List<Long> times(List<CaptureEvent> events) {
+        return events.stream().map(CaptureEvent::monotonicNanos).toList();
+    }
+
+    @Test
+    void holdsEventsForTheWindowAndReleasesInOrder() {
+        EventReorderer r = new EventReorderer(100, 1000);
+        List<CaptureEvent> out = new ArrayList<>();
+        r.add(at(1000), out::add);
+        r.add(at(990), out::add);
+        r.add(at(1050), out::add);
+        r.releaseUpTo(1095, out::add); // limit 995: only 990
+        assertEquals(List.of(990L), times(out));
+        r.releaseUpTo(1200, out::add);
+        assertEquals(List.of(990L, 1000L, 1050L), times(out));
+        assertEquals(0, r.held());
+        assertEquals(0, r.lateEvents());
+    }
+
+    @Test
+    void boundsWhatItHoldsAndCountsLateEvents() {
+        EventReorderer r = new EventReorderer(1_000_000, 2);
+        List<CaptureEvent> out = new ArrayList<>();
+        r.add(at(30), out::add);
+        r.add(at(10), out::add);
+        r.add(at(20), out::add); // over the bound: the oldest (10) goes out
+        assertEquals(List.of(10L), times(out));
+        r.add(at(5), out::add); // older than something already released
+        assertEquals(1, r.lateEvents());
+        r.releaseAll(out::add);
+        assertEquals(List.of(10L, 5L, 20L, 30L), times(out));
+    }
+}

@@ -1,0 +1,95 @@
+package io.netcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line in-process: help, usage errors and --dry-run need neither root nor a kernel
+ * capture, so these run anywhere (dry-run needs the kernel's BTF file, which every test machine has).
+ */
+class CommandLineTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Netcap.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpWorksForEverySubcommand() {
+        Result top = run("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("skb"), top.out());
+        Result skb = run("skb", "--help");
+        assertEquals(0, skb.code());
+        assertTrue(skb.out().contains("--function"), skb.out());
+        assertTrue(skb.out().contains("tracepoint:net:netif_receive_skb"), skb.out());
+    }
+
+    @Test
+    void missingHooksIsAUsageError() {
+        Result r = run("skb", "-e", "icmp");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("netcap: Missing required option"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void badFilterGivesLibpcapsMessageAndExitCode2() {
+        Result r = run("skb", "-f", "tracepoint:net:netif_receive_skb", "-e", "tcp prt 80", "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tcp prt 80"), r.err());
+        assertTrue(r.err().contains("syntax error"), r.err());
+        assertTrue(r.err().strip().split("\n").length <= 2, "at most two lines: " + r.err());
+    }
+
+    @Test
+    void badHookSyntaxAndOptionValuesAreUsageErrors() {
+        assertUsage(run("skb", "-f", "tracepoint:net", "--dry-run"), "expected tracepoint:CATEGORY:EVENT");
+        assertUsage(run("skb", "-f", "tp:net:netif_rx,tracepoint:net:netif_rx", "--dry-run"), "twice");
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-s", "70000", "--dry-run"), "between 1 and 65535");
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-c", "0", "--dry-run"), "at least 1");
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-i", "a/b", "--dry-run"), "not a network device name");
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-e", "icmp", "udp", "--dry-run"), "not both");
+    }
+
+    @Test
+    void unknownBtfTracepointSuggestsCloseNames() {
+        assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
+        Result r = run("skb", "-f", "tp_btf:netif_recieve_skb", "--dry-run");
+        assertUsage(r, "unknown tracepoint netif_recieve_skb");
+        assertTrue(r.err().contains("did you mean tp_btf:netif_receive_skb"), r.err());
+    }
+
+    @Test
+    void dryRunPrintsTheGeneratedProgram() {
+        assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
+        Result r = run("skb", "-f", "tp_btf:netif_receive_skb,raw_tp:net_dev_queue", "-e", "icmp", "-i", "eth0",
+                "-S", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("SEC(\"tp_btf/netif_receive_skb\")"), r.out());
+        assertTrue(r.out().contains("SEC(\"raw_tp/net_dev_queue\")"), r.out());
+        assertTrue(r.out().contains("#define NETCAP_STACKS       1"), r.out());
+        assertTrue(r.out().contains("{0x65, 0x74, 0x68, 0x30}"), r.out());
+        assertTrue(r.out().contains("netcap_filter_l2_len"), r.out());
+        assertTrue(r.out().contains("clang"), r.out());
+        assertFalse(r.out().contains("@@"), r.out());
+    }
+
+    private static void assertUsage(Result r, String expected) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(expected), () -> "expected \"" + expected + "\" in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+}

@@ -1,0 +1,127 @@
+package io.netcap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netcap.pcap.PcapReader;
+import io.netcap.pcap.PcapRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** -c, signals, -i across namespaces, the tcpdump display and -S, against real traffic. */
+class SkbBehaviourTest extends KernelTest {
+    private static final String RX = "tracepoint:net:netif_receive_skb";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void countStopsByItselfWithACompletePcap() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("c.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e", "icmp and host " + net.addrB,
+                    "-c", "3", "-w", file.toString())) {
+                netcap.awaitListening();
+                net.ping(6); // requests arrive at B, replies at A: more than 3 matches
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<PcapRecord> packets = PcapReader.read(file);
+                assertEquals(3, packets.size());
+                assertTrue(netcap.stderr().contains("3 packets captured"), netcap.stderr());
+            }
+        }
+    }
+
+    @Test
+    void sigtermMidCaptureLeavesAValidPcapAndNoProgramLoaded() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("term.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
+                    "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-w", file.toString())) {
+                netcap.awaitListening();
+                net.ping(4);
+                Thread.sleep(200);
+                netcap.signal("TERM");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                assertEquals(4, PcapReader.read(file).size());
+                assertTrue(netcap.stderr().contains("4 packets captured"), netcap.stderr());
+                String progs = TestNetwork.run("bpftool", "prog", "show");
+                assertTrue(!progs.contains("netcap_hook"), "a netcap program is still loaded:\n" + progs);
+            }
+        }
+    }
+
+    @Test
+    void interfaceMatchesTheDeviceNameInAnyNamespace() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("i.pcap");
+            // Both directions match the filter; only the requests arrive on devB (in namespace B).
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-i", net.devB, "-e",
+                    "icmp and host " + net.addrA, "-w", file.toString())) {
+                netcap.awaitListening();
+                net.ping(3);
+                Thread.sleep(200);
+                netcap.signal("INT");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<PcapRecord> packets = PcapReader.read(file);
+                assertEquals(3, packets.size(), netcap.stderr());
+                for (PcapRecord p : packets) {
+                    assertEquals(8, p.data()[14 + 20] & 0xff, "only echo requests arrive on " + net.devB);
+                }
+            }
+        }
+    }
+
+    @Test
+    void displaysTcpdumpLinesWithStacksUnderEachPacket() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
+                    "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-S", "-c", "2")) {
+                netcap.awaitListening();
+                net.ping(3);
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                String out = netcap.stdout();
+                Matcher m = Pattern.compile("IP " + Pattern.quote(net.addrA) + " > " + Pattern.quote(net.addrB)
+                        + ": ICMP echo request").matcher(out);
+                int lines = 0;
+                while (m.find()) {
+                    lines++;
+                }
+                assertEquals(2, lines, out);
+                // Each packet line is followed directly by its stack, innermost frame first.
+                String[] outLines = out.split("\n");
+                int packetLine = -1;
+                for (int i = 0; i < outLines.length; i++) {
+                    if (outLines[i].contains("ICMP echo request")) {
+                        packetLine = i;
+                        break;
+                    }
+                }
+                assertTrue(packetLine >= 0 && packetLine + 1 < outLines.length, out);
+                String stack = String.join("\n", List.of(outLines).subList(packetLine + 1,
+                        Math.min(outLines.length, packetLine + 40)));
+                assertTrue(stack.contains("netif_receive_skb"), "stack under the packet:\n" + out);
+                assertTrue(stack.contains("net_rx_action") || stack.contains("process_backlog"), out);
+            }
+        }
+    }
+
+    @Test
+    void displayShowsTcpdumpLinesForUdp() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", "tp_btf:netif_receive_skb", "-t", "-nn -v",
+                    "-c", "2", "udp port 7777 and dst host " + net.addrB)) {
+                netcap.awaitListening();
+                net.udp(7777, "hello");
+                net.udp(7777, "world");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                String out = netcap.stdout();
+                assertTrue(out.contains(net.addrA + ".") && out.contains(net.addrB + ".7777: UDP, length 5"), out);
+                assertTrue(out.contains("proto UDP (17)"), "-v took effect: " + out);
+            }
+        }
+    }
+}

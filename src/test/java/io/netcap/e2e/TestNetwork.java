@@ -1,0 +1,111 @@
+package io.netcap.e2e;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two network namespaces joined by a veth pair, with addresses from the benchmark range
+ * 198.18.0.0/15 (never routed anywhere). Each instance picks its own /24 and names, so tests can
+ * tell their packets apart from anything else the machine does. Closing deletes the namespaces,
+ * which also deletes the veth pair.
+ */
+final class TestNetwork implements AutoCloseable {
+    final String nsA;
+    final String nsB;
+    final String devA;
+    final String devB;
+    final String addrA;
+    final String addrB;
+    private final List<String> namespaces = new ArrayList<>();
+
+    private TestNetwork(String tag, int subnet) {
+        nsA = "nc-" + tag + "-a";
+        nsB = "nc-" + tag + "-b";
+        devA = "nc" + tag + "a";
+        devB = "nc" + tag + "b";
+        addrA = "198.18." + subnet + ".1";
+        addrB = "198.18." + subnet + ".2";
+    }
+
+    static TestNetwork create() throws IOException {
+        int n = ThreadLocalRandom.current().nextInt(1, 250);
+        TestNetwork net = new TestNetwork(Integer.toString(ThreadLocalRandom.current().nextInt(10000, 99999)), n);
+        try {
+            net.setUp();
+        } catch (IOException | RuntimeException e) {
+            net.close();
+            throw e;
+        }
+        return net;
+    }
+
+    private void setUp() throws IOException {
+        run("ip", "netns", "add", nsA);
+        namespaces.add(nsA);
+        run("ip", "netns", "add", nsB);
+        namespaces.add(nsB);
+        run("ip", "link", "add", devA, "netns", nsA, "type", "veth", "peer", "name", devB, "netns", nsB);
+        run("ip", "-n", nsA, "addr", "add", addrA + "/24", "dev", devA);
+        run("ip", "-n", nsB, "addr", "add", addrB + "/24", "dev", devB);
+        for (String[] nd : new String[][] {{nsA, devA}, {nsB, devB}}) {
+            run("ip", "-n", nd[0], "link", "set", nd[1], "up");
+            run("ip", "-n", nd[0], "link", "set", "lo", "up");
+        }
+    }
+
+    /** Pings B from A: count echo requests, 0.2 s apart, bounded in time. */
+    void ping(int count) throws IOException {
+        run("ip", "netns", "exec", nsA, "ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "2",
+                "-w", Integer.toString(count + 5), addrB);
+    }
+
+    /** One UDP datagram from A to B (nothing listens: B answers with ICMP port unreachable). */
+    void udp(int port, String payload) throws IOException {
+        run("ip", "netns", "exec", nsA, "bash", "-c",
+                "echo -n '" + payload + "' > /dev/udp/" + addrB + "/" + port);
+    }
+
+    /** A TCP connect from A to a closed port on B: SYN, then RST. */
+    void tcpConnect(int port) throws IOException {
+        exec(List.of("ip", "netns", "exec", nsA, "timeout", "5", "bash", "-c",
+                "exec 3<>/dev/tcp/" + addrB + "/" + port), true);
+    }
+
+    static String run(String... cmd) throws IOException {
+        return exec(List.of(cmd), false);
+    }
+
+    static String exec(List<String> cmd, boolean mayFail) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", cmd));
+            }
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.exitValue() != 0 && !mayFail) {
+                throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.strip());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted: " + String.join(" ", cmd));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            try {
+                run("ip", "netns", "del", namespaces.get(i));
+            } catch (IOException e) {
+                System.err.println("cleanup: " + e.getMessage());
+            }
+        }
+        namespaces.clear();
+    }
+}
