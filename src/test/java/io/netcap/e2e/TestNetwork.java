@@ -56,10 +56,25 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
-    /** Pings B from A: count echo requests, 0.2 s apart, bounded in time. */
+    /** Pings B from A: count echo requests, 0.2 s apart, bounded in time; every reply must come. */
     void ping(int count) throws IOException {
-        run("ip", "netns", "exec", nsA, "ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "2",
-                "-w", Integer.toString(count + 5), addrB);
+        ping(count, false);
+    }
+
+    /** Pings B from A; with {@code dropped} the replies are expected not to come (ping then exits 1). */
+    void ping(int count, boolean dropped) throws IOException {
+        exec(List.of("ip", "netns", "exec", nsA, "ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2",
+                "-W", dropped ? "1" : "2", "-w", Integer.toString(count + (dropped ? 1 : 5)), addrB), dropped);
+    }
+
+    /** Drops ICMP arriving at B with an iptables rule inside B's namespace. */
+    void dropIcmpAtB() throws IOException {
+        run("ip", "netns", "exec", nsB, "iptables", "-A", "INPUT", "-p", "icmp", "-j", "DROP");
+    }
+
+    /** The inode of a namespace, as netcap reports it and --netns takes it. */
+    long netnsInode(String ns) throws IOException {
+        return ((Number) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/run/netns", ns), "unix:ino")).longValue();
     }
 
     /** One UDP datagram from A to B (nothing listens: B answers with ICMP port unreachable). */

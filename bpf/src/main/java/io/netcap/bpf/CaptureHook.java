@@ -13,13 +13,14 @@ import java.util.Objects;
  * @param category    tracepoint category (TRACEPOINT only), else null
  * @param target      tracepoint event or kernel function name
  * @param skbLocation TRACEPOINT: byte offset of the skb pointer in the record; others: 0-based argument
+ *                    (at most 4 for KPROBE: the arguments passed in registers)
  * @param reasonLocation like skbLocation for the drop reason, or -1 when the hook has none
  */
 public record CaptureHook(int index, String spec, Kind kind, String category, String target,
                           int skbLocation, int reasonLocation) {
 
     public enum Kind {
-        TRACEPOINT("tracepoint"), TP_BTF("tp_btf"), RAW_TP("raw_tp");
+        TRACEPOINT("tracepoint"), TP_BTF("tp_btf"), RAW_TP("raw_tp"), KPROBE("kprobe"), FENTRY("fentry");
 
         private final String prefix;
 
@@ -38,6 +39,9 @@ public record CaptureHook(int index, String spec, Kind kind, String category, St
         Objects.requireNonNull(target);
         if (index < 0 || skbLocation < 0) {
             throw new IllegalArgumentException("bad hook " + spec);
+        }
+        if (kind == Kind.KPROBE && skbLocation > 4) {
+            throw new IllegalArgumentException("kprobe hooks can read arguments 1..5 only: " + spec);
         }
         if (kind == Kind.TRACEPOINT && category == null) {
             throw new IllegalArgumentException("tracepoint hook without a category: " + spec);

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param captureSize bytes of each packet sent to user space (1..65535)
  * @param stacks      record each packet's kernel stack (-S)
  * @param interfaceName only packets on a device of this name, in any namespace; null for all
+ * @param netns       only packets in the network namespace with this inode; 0 for all
+ * @param skbDataOffset with --skb-data: the packet starts at skb->data plus this, as raw IP; null otherwise
  */
 public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int captureSize,
-                             boolean stacks, String interfaceName) {
+                             boolean stacks, String interfaceName, long netns, Integer skbDataOffset) {
     public static final int MAX_CAPTURE_SIZE = 65535;
     /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
     public static final int MIN_FILTER_BYTES = 2048;
@@ -34,6 +36,17 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
                 || interfaceName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DEVICE_NAME_MAX)) {
             throw new IllegalArgumentException("interface name must be 1.." + DEVICE_NAME_MAX + " bytes: \"" + interfaceName + "\"");
         }
+        if (netns < 0 || netns > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("bad network namespace inode " + netns);
+        }
+        if (skbDataOffset != null && (skbDataOffset < -4096 || skbDataOffset > 4096)) {
+            throw new IllegalArgumentException("--skb-data-offset must be within -4096..4096, not " + skbDataOffset);
+        }
+    }
+
+    /** A capture at these hooks with no -i, --netns or --skb-data. */
+    public static CaptureProgram of(List<CaptureHook> hooks, CompiledFilter filter, int captureSize, boolean stacks) {
+        return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null);
     }
 
     public int copySize() {

@@ -51,4 +51,11 @@ struct sk_buff {
 	unsigned char *data;
 } __attribute__((preserve_access_index));
 
+/* Function arguments in a kprobe, by 0-based index (x86-64 calling convention). */
+#define NETCAP_KPROBE_ARG_0(ctx) PT_REGS_PARM1(ctx)
+#define NETCAP_KPROBE_ARG_1(ctx) PT_REGS_PARM2(ctx)
+#define NETCAP_KPROBE_ARG_2(ctx) PT_REGS_PARM3(ctx)
+#define NETCAP_KPROBE_ARG_3(ctx) PT_REGS_PARM4(ctx)
+#define NETCAP_KPROBE_ARG_4(ctx) PT_REGS_PARM5(ctx)
+
 #endif

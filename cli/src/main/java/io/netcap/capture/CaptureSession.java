@@ -35,6 +35,7 @@ final class CaptureSession implements AutoCloseable {
     private final EventReorderer reorderer = new EventReorderer(REORDER_WINDOW_NANOS, REORDER_MAX_HELD);
     private final WallClock clock = WallClock.calibrate();
     private final StopSignal stop = StopSignal.install();
+    private final DropReasons dropReasons;
     private RingBufferReader ring;
     private final PacketSink sink;
     private StackResolver stacks;
@@ -48,6 +49,8 @@ final class CaptureSession implements AutoCloseable {
         this.sink = sink;
         this.err = err;
         this.object = BpfObject.open(elf, "netcap");
+        // Reading the names costs a BTF parse: only when some hook reports a drop reason.
+        this.dropReasons = program.hooks().stream().anyMatch(h -> h.reasonLocation() >= 0) ? DropReasons.load() : null;
     }
 
     int run() throws IOException {
@@ -106,7 +109,7 @@ final class CaptureSession implements AutoCloseable {
         List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack);
+                stack, Direction.of(hook.target()), hook.reasonLocation() >= 0 ? dropReasons.name(e.reason()) : null);
         try {
             sink.write(p);
         } catch (IOException ex) {

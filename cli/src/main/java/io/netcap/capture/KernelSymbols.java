@@ -74,6 +74,20 @@ public final class KernelSymbols {
 
     /** "icmp_rcv+0x1a4", or the address in hex when no symbol covers it. */
     public String symbolize(long address) {
+        int best = lookup(address);
+        if (best < 0) {
+            return String.format("0x%x", address);
+        }
+        return names[best] + String.format("+0x%x", address - addresses[best]);
+    }
+
+    /** "icmp_rcv" (no offset, so stacks through the same functions read alike), or the address in hex. */
+    public String function(long address) {
+        int best = lookup(address);
+        return best < 0 ? String.format("0x%x", address) : names[best];
+    }
+
+    private int lookup(long address) {
         int lo = 0;
         int hi = addresses.length - 1;
         int best = -1;
@@ -86,9 +100,6 @@ public final class KernelSymbols {
                 hi = mid - 1;
             }
         }
-        if (best < 0) {
-            return String.format("0x%x", address);
-        }
-        return names[best] + String.format("+0x%x", address - addresses[best]);
+        return best;
     }
 }

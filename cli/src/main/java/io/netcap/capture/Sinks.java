@@ -18,6 +18,9 @@ final class Sinks {
     }
 
     static PacketSink open(CaptureSettings settings, PrintWriter out, PrintWriter err) {
+        if (settings.json()) {
+            return new JsonSink(out, settings.jsonBytes());
+        }
         if (settings.writeFile() != null) {
             PcapWriter writer = openFile(settings);
             return settings.stacks() ? new StackPrintingSink(writer, out) : writer;

@@ -42,6 +42,6 @@ final class StackResolver {
             }
             frames.add(symbols.symbolize(ip));
         }
-        return frames;
+        return StackFrames.withoutBpfFrames(frames);
     }
 }

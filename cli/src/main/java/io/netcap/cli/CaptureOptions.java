@@ -1,6 +1,7 @@
 package io.netcap.cli;
 
 import io.netcap.capture.CaptureSettings;
+import io.netcap.capture.NetnsResolver;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -42,6 +43,16 @@ public final class CaptureOptions {
             description = "size of the kernel-to-user ring buffer in MiB, a power of two (default: ${DEFAULT-VALUE})")
     int ringSizeMiB;
 
+    @Option(names = "--netns", paramLabel = "NS",
+            description = "only packets in this network namespace: an inode, /proc/PID/ns/net, or a name from `ip netns`")
+    String netns;
+
+    @Option(names = "--json", description = "one JSON object per packet on stdout instead of tcpdump's lines")
+    boolean json;
+
+    @Option(names = "--json-bytes", description = "with --json: include the packet bytes in hex")
+    boolean jsonBytes;
+
     @Option(names = "--dry-run", description = "print the generated eBPF C and the clang command, and exit")
     boolean dryRun;
 
@@ -58,13 +69,20 @@ public final class CaptureOptions {
     }
 
     /** Checks the options and returns them as settings for the capture. */
-    CaptureSettings toSettings() {
+    CaptureSettings toSettings(Integer skbDataOffset) {
         validate();
         return new CaptureSettings(expression(), interfaceName, writeFile, count == null ? 0 : count,
-                tcpdumpFlags, captureSize, stacks, ringSizeMiB, dryRun, debug);
+                tcpdumpFlags, captureSize, stacks, ringSizeMiB, dryRun, debug, NetnsResolver.resolve(netns),
+                skbDataOffset, json, jsonBytes);
     }
 
     void validate() {
+        if (json && writeFile != null) {
+            throw NetcapException.usage("--json and -w do not go together: -w writes pcap, --json prints to stdout");
+        }
+        if (jsonBytes && !json) {
+            throw NetcapException.usage("--json-bytes needs --json");
+        }
         if (captureSize < 1 || captureSize > 65535) {
             throw NetcapException.usage("--capture-max-size must be between 1 and 65535, not " + captureSize);
         }

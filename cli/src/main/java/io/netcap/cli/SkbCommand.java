@@ -28,6 +28,14 @@ public final class SkbCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Option(names = "--skb-data", description = "take the packet from skb->data (plus --skb-data-offset) as raw IP, "
+            + "instead of locating its headers")
+    boolean skbData;
+
+    @Option(names = "--skb-data-offset", paramLabel = "N", defaultValue = "0",
+            description = "with --skb-data: bytes to add to skb->data (may be negative; default: ${DEFAULT-VALUE})")
+    int skbDataOffset;
+
     @Override
     public Integer call() throws Exception {
         List<HookSpec> specs;
@@ -36,7 +44,13 @@ public final class SkbCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw NetcapException.usage(e.getMessage());
         }
-        return new CaptureRunner(options.toSettings(), spec.commandLine().getOut(), spec.commandLine().getErr())
-                .run(specs);
+        if (!skbData && skbDataOffset != 0) {
+            throw NetcapException.usage("--skb-data-offset needs --skb-data");
+        }
+        if (skbDataOffset < -4096 || skbDataOffset > 4096) {
+            throw NetcapException.usage("--skb-data-offset must be within -4096..4096, not " + skbDataOffset);
+        }
+        return new CaptureRunner(options.toSettings(skbData ? skbDataOffset : null), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).run(specs);
     }
 }

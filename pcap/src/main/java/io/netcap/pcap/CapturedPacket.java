@@ -37,7 +37,9 @@ public record CapturedPacket(
         long netnsInode,
         long skbAddress,
         int cpu,
-        List<String> stack) {
+        List<String> stack,
+        String direction,
+        String dropReason) {
 
     public CapturedPacket {
         Objects.requireNonNull(data, "data");
@@ -51,14 +53,14 @@ public record CapturedPacket(
     /** A packet without metadata whose bytes are the whole array. */
     public static CapturedPacket of(long timestampNanos, int linkType, byte[] data) {
         return new CapturedPacket(timestampNanos, linkType, data.length, data, 0, data.length,
-                null, 0, null, 0, 0, -1, List.of());
+                null, 0, null, 0, 0, -1, List.of(), null, null);
     }
 
     /** A packet without metadata whose bytes are a slice of {@code data}. */
     public static CapturedPacket of(long timestampNanos, int linkType, int wireLength,
                                     byte[] data, int offset, int length) {
         return new CapturedPacket(timestampNanos, linkType, wireLength, data, offset, length,
-                null, 0, null, 0, 0, -1, List.of());
+                null, 0, null, 0, 0, -1, List.of(), null, null);
     }
 
     /** The byte at {@code index} of the captured slice, as an unsigned value. */
@@ -77,6 +79,6 @@ public record CapturedPacket(
     /** This packet with its bytes copied out of a possibly reused buffer. */
     public CapturedPacket copy() {
         return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
-                hook, ifindex, device, netnsInode, skbAddress, cpu, stack);
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, dropReason);
     }
 }

@@ -1,0 +1,63 @@
+package io.netcap.capture;
+
+import io.netcap.bpf.BpfLogging;
+import io.netcap.bpf.CaptureHook;
+import io.netcap.bpf.CaptureProgram;
+import io.netcap.bpf.ClangCompiler;
+import io.netcap.bpf.ClangException;
+import io.netcap.bpf.Privileges;
+import io.netcap.cli.NetcapException;
+import io.netcap.filter.CompiledFilter;
+import io.netcap.filter.FilterCompiler;
+import io.netcap.filter.FilterException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps every kernel program of netcap goes through before it is loaded: compile the filter,
+ * check privileges, resolve the hooks, and (after generation) compile the C or print it for
+ * --dry-run. Shared by capture and backtrace.
+ */
+final class ProgramPreparation {
+    private ProgramPreparation() {
+    }
+
+    static CaptureProgram prepare(CaptureSettings settings, List<HookSpec> specs) {
+        BpfLogging.setDebug(settings.debug());
+        CompiledFilter filter = compileFilter(settings.expression());
+        if (!settings.dryRun() && !Privileges.isRoot()) {
+            throw new NetcapException(NetcapException.RUNTIME,
+                    "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
+        }
+        List<CaptureHook> hooks = new HookResolver(TraceFs.open()).resolve(specs);
+        return new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
+                settings.interfaceName(), settings.netns(), settings.skbDataOffset());
+    }
+
+    static CompiledFilter compileFilter(String expression) {
+        try {
+            return FilterCompiler.compile(expression);
+        } catch (FilterException e) {
+            throw NetcapException.usage(e.getMessage());
+        }
+    }
+
+    /** --dry-run: the generated main file and how it would be compiled. */
+    static void printDryRun(PrintWriter out, Map<String, String> files, String mainFile) {
+        out.println(files.get(mainFile));
+        out.println("/* compiled with: " + String.join(" ", new ClangCompiler().commandLine(Path.of("SOURCE_DIR"),
+                mainFile, Path.of(mainFile.replace(".c", ".o")))) + "\n * SOURCE_DIR holds "
+                + String.join(", ", files.keySet()) + " */");
+        out.flush();
+    }
+
+    static byte[] compile(Map<String, String> files, String mainFile) {
+        try {
+            return new ClangCompiler().compile(mainFile, files).object();
+        } catch (ClangException e) {
+            throw new NetcapException(NetcapException.RUNTIME, e.getMessage(), e);
+        }
+    }
+}
