@@ -35,21 +35,36 @@ class SkbBehaviourTest extends KernelTest {
         }
     }
 
+    /** IDs of loaded BPF programs named like netcap's hook programs. */
+    private static java.util.Set<String> netcapProgramIds() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        Matcher m = Pattern.compile("(?m)^(\\d+): \\S+\\s+name netcap_hook_").matcher(TestNetwork.run("bpftool", "prog", "show"));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
     @Test
     void sigtermMidCaptureLeavesAValidPcapAndNoProgramLoaded() throws Exception {
         try (TestNetwork net = TestNetwork.create()) {
             Path file = dir.resolve("term.pcap");
+            java.util.Set<String> before = netcapProgramIds();
             try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
                     "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-w", file.toString())) {
                 netcap.awaitListening();
+                java.util.Set<String> ours = netcapProgramIds();
+                ours.removeAll(before);
+                assertEquals(1, ours.size(), "one hook program loaded by this netcap: " + ours);
                 net.ping(4);
                 Thread.sleep(200);
                 netcap.signal("TERM");
                 assertEquals(0, netcap.waitFor(30), netcap.stderr());
                 assertEquals(4, PcapReader.read(file).size());
                 assertTrue(netcap.stderr().contains("4 packets captured"), netcap.stderr());
-                String progs = TestNetwork.run("bpftool", "prog", "show");
-                assertTrue(!progs.contains("netcap_hook"), "a netcap program is still loaded:\n" + progs);
+                java.util.Set<String> left = netcapProgramIds();
+                left.retainAll(ours);
+                assertTrue(left.isEmpty(), "still loaded after exit: " + left);
             }
         }
     }

@@ -40,12 +40,21 @@ public record CaptureHook(int index, String spec, Kind kind, String category, St
         if (index < 0 || skbLocation < 0) {
             throw new IllegalArgumentException("bad hook " + spec);
         }
-        if (kind == Kind.KPROBE && skbLocation > 4) {
+        if (kind == Kind.KPROBE && (skbLocation > 4 || reasonLocation > 4)) {
             throw new IllegalArgumentException("kprobe hooks can read arguments 1..5 only: " + spec);
         }
         if (kind == Kind.TRACEPOINT && category == null) {
             throw new IllegalArgumentException("tracepoint hook without a category: " + spec);
         }
+    }
+
+    /** The same function hook as a kprobe, for kernels that refuse fentry. */
+    public CaptureHook asKprobe() {
+        if (kind != Kind.FENTRY && kind != Kind.KPROBE) {
+            throw new IllegalStateException("not a function hook: " + spec);
+        }
+        return new CaptureHook(index, "kprobe:" + target + "@" + (skbLocation + 1), Kind.KPROBE, null, target,
+                skbLocation, reasonLocation);
     }
 
     /** The BPF program's name; the kernel keeps 15 characters, so it stays short. */

@@ -44,6 +44,13 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
         }
     }
 
+    /** This program with one hook replaced (same index). */
+    public CaptureProgram withHook(CaptureHook hook) {
+        List<CaptureHook> replaced = new java.util.ArrayList<>(hooks);
+        replaced.set(hook.index(), hook);
+        return new CaptureProgram(replaced, filter, captureSize, stacks, interfaceName, netns, skbDataOffset);
+    }
+
     /** A capture at these hooks with no -i, --netns or --skb-data. */
     public static CaptureProgram of(List<CaptureHook> hooks, CompiledFilter filter, int captureSize, boolean stacks) {
         return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null);

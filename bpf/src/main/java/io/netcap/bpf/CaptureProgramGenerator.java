@@ -85,6 +85,7 @@ public final class CaptureProgramGenerator {
             case KPROBE, FENTRY -> {
                 slots.put("FUNCTION", functionName(hook.target()));
                 slots.put("SKB_ARG", Integer.toString(hook.skbLocation()));
+                slots.put("REASON_ARG", Integer.toString(hook.reasonLocation()));
             }
         }
         return SourceTemplate.resource("hook_" + hook.kind().prefix() + ".bpf.c.in").fill(slots);

@@ -57,5 +57,10 @@ struct sk_buff {
 #define NETCAP_KPROBE_ARG_2(ctx) PT_REGS_PARM3(ctx)
 #define NETCAP_KPROBE_ARG_3(ctx) PT_REGS_PARM4(ctx)
 #define NETCAP_KPROBE_ARG_4(ctx) PT_REGS_PARM5(ctx)
+/* Argument i (0-based, a constant) as u32, or 0 when i < 0: the drop reason where a function has one. */
+#define NETCAP_KPROBE_U32(ctx, i) \
+	((i) == 0 ? (__u32)PT_REGS_PARM1(ctx) : (i) == 1 ? (__u32)PT_REGS_PARM2(ctx) : \
+	 (i) == 2 ? (__u32)PT_REGS_PARM3(ctx) : (i) == 3 ? (__u32)PT_REGS_PARM4(ctx) : \
+	 (i) == 4 ? (__u32)PT_REGS_PARM5(ctx) : 0)
 
 #endif

@@ -105,6 +105,14 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 		/* (u16)~0 means "not set"; an Ethernet header needs 14 bytes before the network header. */
 		p->start = head + mac;
 		p->link = NETCAP_LINKTYPE_ETHERNET;
+	} else if (ethernet && nh != 0xFFFF && data + 14 == head + nh) {
+		/*
+		 * No MAC header recorded yet, but data sits exactly one Ethernet header before the
+		 * network header: the TX path has built the header (e.g. at the entry of
+		 * __dev_queue_xmit, before it resets mac_header).
+		 */
+		p->start = data;
+		p->link = NETCAP_LINKTYPE_ETHERNET;
 	} else if (nh != 0xFFFF) {
 		p->start = head + nh;
 		p->link = NETCAP_LINKTYPE_RAW;

@@ -53,16 +53,13 @@ public final class BacktraceRunner {
             ProgramPreparation.printDryRun(out, files, CaptureProgramGenerator.BACKTRACE_FILE);
             return 0;
         }
-        byte[] elf = ProgramPreparation.compile(files, CaptureProgramGenerator.BACKTRACE_FILE);
+        ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, ProgramPreparation.kprobes(),
+                CaptureProgramGenerator.BACKTRACE_FILE, CaptureProgramGenerator::generateBacktrace, "netcap_backtrace",
+                object -> { });
+        program = loaded.program();
         StopSignal stop = StopSignal.install();
         List<BpfLink> links = new ArrayList<>();
-        try (BpfObject object = BpfObject.open(elf, "netcap_backtrace")) {
-            try {
-                object.map("netcap_scratch").setMaxEntries(BpfMap.possibleCpus());
-                object.load();
-            } catch (BpfException e) {
-                throw new NetcapException(NetcapException.RUNTIME, LoadFailure.describe(e, program.hooks()), e);
-            }
+        try (BpfObject object = loaded.object()) {
             for (CaptureHook hook : program.hooks()) {
                 try {
                     links.add(object.program(hook.programName()).attach());

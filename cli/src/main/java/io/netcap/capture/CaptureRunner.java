@@ -37,8 +37,10 @@ public final class CaptureRunner {
         PacketSink sink = Sinks.open(settings, out, err);
         CaptureSession session;
         try {
-            byte[] object = ProgramPreparation.compile(files, CaptureProgramGenerator.MAIN_FILE);
-            session = new CaptureSession(program, object, settings, sink, err);
+            ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, ProgramPreparation.kprobes(),
+                    CaptureProgramGenerator.MAIN_FILE, CaptureProgramGenerator::generate, "netcap",
+                    object -> object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20));
+            session = new CaptureSession(loaded.program(), loaded.object(), settings, sink, err);
         } catch (RuntimeException e) {
             sink.close();
             throw e;

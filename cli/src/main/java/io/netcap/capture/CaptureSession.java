@@ -42,19 +42,18 @@ final class CaptureSession implements AutoCloseable {
     private long captured;
     private boolean closed;
 
-    /** Takes ownership of the sink: it is closed with the session. */
-    CaptureSession(CaptureProgram program, byte[] elf, CaptureSettings settings, PacketSink sink, PrintWriter err) {
+    /** Takes ownership of the loaded object and of the sink: both are closed with the session. */
+    CaptureSession(CaptureProgram program, BpfObject object, CaptureSettings settings, PacketSink sink, PrintWriter err) {
         this.program = program;
         this.settings = settings;
         this.sink = sink;
         this.err = err;
-        this.object = BpfObject.open(elf, "netcap");
+        this.object = object;
         // Reading the names costs a BTF parse: only when some hook reports a drop reason.
         this.dropReasons = program.hooks().stream().anyMatch(h -> h.reasonLocation() >= 0) ? DropReasons.load() : null;
     }
 
     int run() throws IOException {
-        load();
         attach();
         if (program.stacks()) {
             stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
@@ -74,16 +73,6 @@ final class CaptureSession implements AutoCloseable {
             }
         }
         return 0;
-    }
-
-    private void load() {
-        try {
-            object.map("netcap_scratch").setMaxEntries(BpfMap.possibleCpus());
-            object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20);
-            object.load();
-        } catch (BpfException e) {
-            throw new NetcapException(NetcapException.RUNTIME, LoadFailure.describe(e, program.hooks()), e);
-        }
     }
 
     private void attach() {

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 public final class HookResolver {
     private static final String SKB_TYPE = "struct sk_buff *";
     private static final String REASON_TYPE = "enum skb_drop_reason";
+    /** What tracepoints call their skb pointer field. */
+    static final java.util.Set<String> SKB_FIELDS = java.util.Set.of("skbaddr", "skb", "skb_addr");
 
     private final Optional<TraceFs> traceFs;
     private Btf btf;
@@ -40,7 +42,7 @@ public final class HookResolver {
                 case TRACEPOINT -> tracepoint(index, spec);
                 case TP_BTF -> btfTracepoint(index, spec, CaptureHook.Kind.TP_BTF);
                 case RAW_TP -> btfTracepoint(index, spec, CaptureHook.Kind.RAW_TP);
-                case FUNCTION, KPROBE, FENTRY -> throw functionHooksUnavailable(spec);
+                case FUNCTION, KPROBE, FENTRY -> function(index, spec);
             };
         } catch (IOException e) {
             throw NetcapException.runtime("cannot resolve hook " + spec.text() + ": " + e.getMessage(), e);
@@ -59,7 +61,7 @@ public final class HookResolver {
                     + Suggestions.didYouMean(near.stream().map(n -> "tracepoint:" + n).toList()));
         }
         TraceFs.Field skb = fields.get().stream()
-                .filter(f -> f.isPointer() && (f.name().equals("skbaddr") || f.name().equals("skb")))
+                .filter(f -> f.isPointer() && SKB_FIELDS.contains(f.name()))
                 .findFirst()
                 .orElseThrow(() -> NetcapException.usage("tracepoint " + spec.category() + ":" + spec.name()
                         + " has no skb field (fields: " + fields.get().stream()
@@ -87,31 +89,93 @@ public final class HookResolver {
                         + params.size() + " arguments (" + describe(params) + ")");
             }
             BtfParam p = params.get(spec.skbArg() - 1);
-            if (!p.typeName().equals(SKB_TYPE)) {
+            if (!btf().skbArguments(params).contains(spec.skbArg())) {
                 throw NetcapException.usage(spec.text() + ": argument " + spec.skbArg() + " of " + spec.name()
                         + " is " + p.typeName() + ", not " + SKB_TYPE + " (" + describe(params) + ")");
             }
             skbArg = spec.skbArg();
         } else {
-            List<BtfParam> skbs = params.stream().filter(p -> p.typeName().equals(SKB_TYPE)).toList();
+            List<Integer> skbs = btf().skbArguments(params);
             if (skbs.size() != 1) {
                 throw NetcapException.usage(spec.text() + ": " + (skbs.isEmpty() ? "no" : "more than one")
                         + " argument of " + spec.name() + " is a " + SKB_TYPE + " (" + describe(params) + ")"
                         + (skbs.isEmpty() ? "" : "; choose one with @N"));
             }
-            skbArg = skbs.get(0).index();
+            skbArg = skbs.get(0);
         }
         int reason = params.stream().filter(p -> p.typeName().equals(REASON_TYPE))
                 .mapToInt(p -> p.index() - 1).findFirst().orElse(-1);
         return new CaptureHook(index, kind.prefix() + ":" + spec.name(), kind, null, spec.name(), skbArg - 1, reason);
     }
 
-    private NetcapException functionHooksUnavailable(HookSpec spec) {
-        boolean kprobes = traceFs.map(TraceFs::hasKprobes).orElse(false);
-        String why = kprobes ? "function hooks are not supported by this build of netcap yet"
-                : "this kernel cannot hook kernel functions (no CONFIG_KPROBES, and fentry is not permitted)";
-        return new NetcapException(NetcapException.RUNTIME, "cannot capture at " + spec.text() + ": " + why
-                + ". Use a tracepoint instead, e.g. -f tracepoint:net:netif_receive_skb or tp_btf:netif_receive_skb");
+    /**
+     * A kernel function. The skb argument comes from @N or from BTF. A plain name becomes an
+     * fentry hook where BTF describes the function (cheaper, and it sees typed arguments), which
+     * {@link ProgramLoader} turns into a kprobe if the kernel refuses fentry; names with a
+     * compiler suffix (.isra.0) are not in BTF and can only be kprobes.
+     */
+    private CaptureHook function(int index, HookSpec spec) throws IOException {
+        String name = spec.name();
+        boolean suffixed = name.contains(".");
+        Optional<List<BtfParam>> params = btf().findFuncParams(suffixed ? name.substring(0, name.indexOf('.')) : name);
+        int skbArg = spec.skbArg();
+        if (skbArg == 0) {
+            if (params.isEmpty()) {
+                throw NetcapException.usage(spec.text() + ": " + name + " is not in the kernel's BTF, so netcap cannot"
+                        + " tell which argument is the skb; give it as " + name + "@N");
+            }
+            List<Integer> skbs = btf().skbArguments(params.get());
+            if (skbs.size() != 1) {
+                throw NetcapException.usage(spec.text() + ": " + (skbs.isEmpty() ? "no" : "more than one")
+                        + " argument of " + name + " is a " + SKB_TYPE + " (" + describe(params.get()) + ")"
+                        + (skbs.isEmpty() ? "" : "; choose one with " + name + "@N"));
+            }
+            skbArg = skbs.get(0);
+        } else if (params.isPresent() && !suffixed) {
+            if (skbArg > params.get().size()) {
+                throw NetcapException.usage(spec.text() + ": " + name + " has only " + params.get().size()
+                        + " arguments (" + describe(params.get()) + ")");
+            }
+            BtfParam p = params.get().get(skbArg - 1);
+            if (!btf().skbArguments(params.get()).contains(skbArg)) {
+                throw NetcapException.usage(spec.text() + ": argument " + skbArg + " of " + name + " is "
+                        + p.typeName() + ", not " + SKB_TYPE + " (" + describe(params.get()) + ")");
+            }
+        }
+        int reason = params.filter(ps -> !suffixed).flatMap(ps -> ps.stream()
+                .filter(p -> p.typeName().equals(REASON_TYPE)).map(p -> p.index() - 1).findFirst()).orElse(-1);
+
+        boolean kprobes = hasKprobes();
+        boolean fentryPossible = params.isPresent() && !suffixed;
+        CaptureHook.Kind kind = switch (spec.kind()) {
+            case KPROBE -> CaptureHook.Kind.KPROBE;
+            case FENTRY -> CaptureHook.Kind.FENTRY;
+            default -> fentryPossible ? CaptureHook.Kind.FENTRY : CaptureHook.Kind.KPROBE;
+        };
+        if (kind == CaptureHook.Kind.FENTRY && !fentryPossible) {
+            throw NetcapException.usage(spec.text() + ": fentry needs the function in the kernel's BTF"
+                    + (suffixed ? " (compiler clones such as " + name + " are not); use kprobe:" + name : ""));
+        }
+        if (kind == CaptureHook.Kind.KPROBE && !kprobes) {
+            throw functionHooksUnavailable(spec.text(), spec.kind() == HookSpec.Kind.KPROBE
+                    ? "this kernel has no kprobes (CONFIG_KPROBES is not set)"
+                    : "this kernel has no kprobes (CONFIG_KPROBES is not set), and fentry needs the function in BTF");
+        }
+        if (kind == CaptureHook.Kind.KPROBE && (skbArg > 5 || reason > 4)) {
+            throw NetcapException.usage(spec.text() + ": a kprobe can read arguments 1..5 only");
+        }
+        return new CaptureHook(index, kind.prefix() + ":" + name + "@" + skbArg, kind, null, name, skbArg - 1, reason);
+    }
+
+    /** Whether kprobes can attach here: tracefs lists kprobe_events only with CONFIG_KPROBES. */
+    boolean hasKprobes() {
+        return traceFs.map(TraceFs::hasKprobes).orElse(false);
+    }
+
+    static NetcapException functionHooksUnavailable(String hook, String why) {
+        return new NetcapException(NetcapException.RUNTIME, "cannot capture at " + hook + ": " + why
+                + ". Use a tracepoint instead, e.g. -f tracepoint:net:netif_receive_skb or tp_btf:netif_receive_skb"
+                + " (netcap list --tracepoints shows them)");
     }
 
     private Btf btf() throws IOException {

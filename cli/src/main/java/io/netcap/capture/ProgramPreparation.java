@@ -36,6 +36,11 @@ final class ProgramPreparation {
                 settings.interfaceName(), settings.netns(), settings.skbDataOffset());
     }
 
+    /** Whether kprobes can attach on this kernel (tracefs lists kprobe_events only with CONFIG_KPROBES). */
+    static boolean kprobes() {
+        return TraceFs.open().map(TraceFs::hasKprobes).orElse(false);
+    }
+
     static CompiledFilter compileFilter(String expression) {
         try {
             return FilterCompiler.compile(expression);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Netcap.Version.class,
         description = "Capture packets inside the Linux kernel, at any hook that sees an sk_buff, "
                 + "filtered with tcpdump expressions in the kernel.",
-        subcommands = {SkbCommand.class, DumpCommand.class, BacktraceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SkbCommand.class, DumpCommand.class, BacktraceCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
 public final class Netcap implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
