@@ -35,13 +35,16 @@ class FunctionHookTest extends KernelTest {
                 "function hooks need a kernel with kprobes; scripts/kernel-matrix.sh runs these tests in QEMU guests");
     }
 
-    /** Captures at {@code hook} while A pings B, and compares with tcpdump on the same side. */
-    private List<PcapRecord> captureVersusTcpdump(TestNetwork net, String hook, boolean rx, String filter,
-                                                  Runnable traffic, String... extra) throws Exception {
+    /**
+     * Runs netcap (with {@code netcapArgs}, plus the filter and -w) and tcpdump on B's device
+     * (rx: packets in) or A's (packets out) while {@code traffic} runs; returns both captures.
+     */
+    private List<List<PcapRecord>> bothCaptures(TestNetwork net, boolean rx, String filter, Runnable traffic,
+                                                String... netcapArgs) throws Exception {
         Path ours = Files.createTempFile(dir, "netcap", ".pcap");
         Path theirs = Files.createTempFile(dir, "tcpdump", ".pcap");
-        List<String> args = new java.util.ArrayList<>(List.of("skb", "-f", hook, "-e", filter, "-w", ours.toString()));
-        args.addAll(List.of(extra));
+        List<String> args = new java.util.ArrayList<>(List.of(netcapArgs));
+        args.addAll(List.of("-e", filter, "-w", ours.toString()));
         try (ReferenceTcpdump ref = ReferenceTcpdump.start(rx ? net.nsB : net.nsA, rx ? net.devB : net.devA,
                 rx ? "in" : "out", theirs, filter);
              NetcapProcess netcap = NetcapProcess.start(args.toArray(String[]::new))) {
@@ -51,15 +54,22 @@ class FunctionHookTest extends KernelTest {
             netcap.signal("INT");
             assertEquals(0, netcap.waitFor(120), netcap.stderr());
             ref.close();
-            List<PcapRecord> mine = PcapReader.read(ours);
-            List<PcapRecord> reference = PcapReader.read(theirs);
-            assertTrue(reference.size() >= 3, "tcpdump saw " + reference.size());
-            assertEquals(reference.size(), mine.size(), hook + "\n" + netcap.stderr());
-            for (int i = 0; i < mine.size(); i++) {
-                assertArrayEquals(reference.get(i).data(), mine.get(i).data(), hook + ": packet " + i);
-            }
-            return mine;
+            return List.of(PcapReader.read(ours), PcapReader.read(theirs));
         }
+    }
+
+    /** Captures at {@code hook} and checks it got exactly the packets tcpdump got, byte for byte. */
+    private List<PcapRecord> captureVersusTcpdump(TestNetwork net, String hook, boolean rx, String filter,
+                                                  Runnable traffic) throws Exception {
+        List<List<PcapRecord>> both = bothCaptures(net, rx, filter, traffic, "skb", "-f", hook);
+        List<PcapRecord> mine = both.get(0);
+        List<PcapRecord> reference = both.get(1);
+        assertTrue(reference.size() >= 3, "tcpdump saw " + reference.size());
+        assertEquals(reference.size(), mine.size(), hook);
+        for (int i = 0; i < mine.size(); i++) {
+            assertArrayEquals(reference.get(i).data(), mine.get(i).data(), hook + ": packet " + i);
+        }
+        return mine;
     }
 
     private static Runnable pings(TestNetwork net, int n) {
@@ -146,6 +156,56 @@ class FunctionHookTest extends KernelTest {
                     assertEquals("NETFILTER_DROP", j.get("drop_reason").asText(), line);
                     assertEquals(net.addrB, j.get("dst_ip").asText(), line);
                 }
+            }
+        }
+    }
+
+    @Test
+    void fakeHeaderGivesIpOutputAnEthernetHeader() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            List<List<PcapRecord>> both = bothCaptures(net, false, echoTo(net), pings(net, 3),
+                    "skb", "-f", "ip_output@3", "--fake-hdr");
+            List<PcapRecord> mine = both.get(0);
+            List<PcapRecord> reference = both.get(1);
+            assertEquals(3, reference.size());
+            assertEquals(reference.size(), mine.size());
+            for (int i = 0; i < mine.size(); i++) {
+                byte[] m = mine.get(i).data();
+                byte[] r = reference.get(i).data();
+                assertArrayEquals(new byte[12], java.util.Arrays.copyOfRange(m, 0, 12), "made-up MACs are zero");
+                // From the ethertype on, the packet is the one that left the device.
+                assertArrayEquals(java.util.Arrays.copyOfRange(r, 12, r.length), java.util.Arrays.copyOfRange(m, 12, m.length));
+            }
+        }
+    }
+
+    @Test
+    void fakeHeaderBuildsTheIpHeaderFromTheSocketAtIpQueueXmit() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            String filter = "tcp and dst port 9996 and dst host " + net.addrB;
+            List<List<PcapRecord>> both = bothCaptures(net, false, filter, () -> {
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        net.tcpConnect(9996);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, "skb", "-f", "ip_queue_xmit@2", "--fake-hdr");
+            List<PcapRecord> mine = both.get(0);
+            List<PcapRecord> reference = both.get(1);
+            assertEquals(3, reference.size());
+            assertEquals(reference.size(), mine.size());
+            for (int i = 0; i < mine.size(); i++) {
+                byte[] m = mine.get(i).data();
+                byte[] r = reference.get(i).data();
+                assertEquals(0x45, m[14] & 0xff, "a made-up IPv4 header without options");
+                assertEquals(6, m[14 + 9], "protocol from the socket");
+                assertArrayEquals(java.util.Arrays.copyOfRange(r, 14 + 12, 14 + 20),
+                        java.util.Arrays.copyOfRange(m, 14 + 12, 14 + 20), "addresses from the socket");
+                assertArrayEquals(java.util.Arrays.copyOfRange(r, 14 + 20, r.length),
+                        java.util.Arrays.copyOfRange(m, 14 + 20, m.length), "the TCP segment itself");
+                assertEquals(reference.get(i).originalLength(), mine.get(i).originalLength());
             }
         }
     }

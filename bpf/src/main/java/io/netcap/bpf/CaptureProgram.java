@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param interfaceName only packets on a device of this name, in any namespace; null for all
  * @param netns       only packets in the network namespace with this inode; 0 for all
  * @param skbDataOffset with --skb-data: the packet starts at skb->data plus this, as raw IP; null otherwise
+ * @param fakeHeaders   --fake-hdr: make up the Ethernet (and IP) header a packet does not have yet
  */
 public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int captureSize,
-                             boolean stacks, String interfaceName, long netns, Integer skbDataOffset) {
+                             boolean stacks, String interfaceName, long netns, Integer skbDataOffset,
+                             boolean fakeHeaders) {
     public static final int MAX_CAPTURE_SIZE = 65535;
     /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
     public static final int MIN_FILTER_BYTES = 2048;
@@ -39,6 +41,9 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
         if (netns < 0 || netns > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("bad network namespace inode " + netns);
         }
+        if (fakeHeaders && skbDataOffset != null) {
+            throw new IllegalArgumentException("--fake-hdr and --skb-data do not go together");
+        }
         if (skbDataOffset != null && (skbDataOffset < -4096 || skbDataOffset > 4096)) {
             throw new IllegalArgumentException("--skb-data-offset must be within -4096..4096, not " + skbDataOffset);
         }
@@ -48,12 +53,13 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
     public CaptureProgram withHook(CaptureHook hook) {
         List<CaptureHook> replaced = new java.util.ArrayList<>(hooks);
         replaced.set(hook.index(), hook);
-        return new CaptureProgram(replaced, filter, captureSize, stacks, interfaceName, netns, skbDataOffset);
+        return new CaptureProgram(replaced, filter, captureSize, stacks, interfaceName, netns, skbDataOffset,
+                fakeHeaders);
     }
 
     /** A capture at these hooks with no -i, --netns or --skb-data. */
     public static CaptureProgram of(List<CaptureHook> hooks, CompiledFilter filter, int captureSize, boolean stacks) {
-        return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null);
+        return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null, false);
     }
 
     public int copySize() {

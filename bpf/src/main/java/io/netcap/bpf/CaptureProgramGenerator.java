@@ -45,6 +45,7 @@ public final class CaptureProgramGenerator {
         slots.put("SKB_DATA", program.skbDataOffset() != null ? "1" : "0");
         slots.put("SKB_DATA_OFFSET", Integer.toString(program.skbDataOffset() == null ? 0 : program.skbDataOffset()));
         slots.put("SKB_DATA_LINK", "NETCAP_LINKTYPE_RAW");
+        slots.put("FAKE_HDR", program.fakeHeaders() ? "1" : "0");
         slots.put("FILTER_FUNCTIONS", program.filter().cSource());
         slots.put("FILTER_L2", program.filter().l2Function());
         slots.put("FILTER_L3", program.filter().l3Function());

@@ -22,6 +22,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_SKB_DATA     @@SKB_DATA@@
 #define NETCAP_SKB_DATA_OFFSET @@SKB_DATA_OFFSET@@
 #define NETCAP_SKB_DATA_LINK   @@SKB_DATA_LINK@@
+#define NETCAP_FAKE_HDR     @@FAKE_HDR@@     /* 1: make up missing Ethernet/IP headers (--fake-hdr) */
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
 static const char netcap_ifname[NETCAP_DEVNAME_LEN] = @@IFNAME_BYTES@@;
@@ -62,20 +63,12 @@ struct {
  */
 static __always_inline int netcap_count(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
+	struct netcap_counters *cnt;
 	struct netcap_packet p = {};
 	struct netcap_drop_key key = {};
-	struct netcap_scratch *s;
 	__u64 one = 1, *count;
 
-	if (!cnt || !skb)
-		return 0;
-	cnt->seen++;
-	s = bpf_map_lookup_elem(&netcap_scratch, &cpu);
-	if (!s)
-		return 0;
-	if (!netcap_match(skb, s, cnt, &p))
+	if (!netcap_match(skb, hook, &cnt, &p) || !cnt)
 		return 0;
 
 	key.stack_id = bpf_get_stackid(ctx, &netcap_stacks, 0);

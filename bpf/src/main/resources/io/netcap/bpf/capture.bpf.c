@@ -24,6 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_SKB_DATA     @@SKB_DATA@@     /* 1: the packet starts at skb->data + offset */
 #define NETCAP_SKB_DATA_OFFSET @@SKB_DATA_OFFSET@@
 #define NETCAP_SKB_DATA_LINK   @@SKB_DATA_LINK@@
+#define NETCAP_FAKE_HDR     @@FAKE_HDR@@     /* 1: make up missing Ethernet/IP headers (--fake-hdr) */
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
 static const char netcap_ifname[NETCAP_DEVNAME_LEN] = @@IFNAME_BYTES@@;
@@ -51,18 +52,11 @@ struct {
 
 static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
+	struct netcap_counters *cnt;
 	struct netcap_packet p = {};
-	struct netcap_scratch *s;
+	struct netcap_scratch *s = netcap_match(skb, hook, &cnt, &p);
 
-	if (!cnt || !skb)
-		return 0;
-	cnt->seen++;
-	s = bpf_map_lookup_elem(&netcap_scratch, &cpu);
-	if (!s)
-		return 0;
-	if (!netcap_match(skb, s, cnt, &p))
+	if (!s || !cnt)
 		return 0;
 
 	s->ev.ts_ns = bpf_ktime_get_ns();
@@ -73,7 +67,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	struct net_device *dev = p.dev;
 	s->ev.ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
 	s->ev.netns = p.netns;
-	s->ev.cpu = cpu;
+	s->ev.cpu = p.cpu;
 	s->ev.reason = reason;
 	s->ev.link_type = p.link;
 	s->ev.flags = 0;

@@ -30,13 +30,26 @@ struct net_device {
 	possible_net_t nd_net;
 } __attribute__((preserve_access_index));
 
+struct in6_addr___netcap {
+	__u8 s6_addr[16];
+};
+
 struct sock_common {
 	possible_net_t skc_net;
+	__u32 skc_daddr;
+	__u32 skc_rcv_saddr;
+	unsigned short skc_family;
+	struct in6_addr___netcap skc_v6_daddr;
+	struct in6_addr___netcap skc_v6_rcv_saddr;
 } __attribute__((preserve_access_index));
 
 struct sock {
 	struct sock_common __sk_common;
+	__u16 sk_protocol; /* a bitfield before 5.6: read with BPF_CORE_READ_BITFIELD_PROBED */
 } __attribute__((preserve_access_index));
+
+#define AF_INET  2
+#define AF_INET6 10
 
 struct sk_buff {
 	struct net_device *dev;

@@ -15,9 +15,12 @@
 #define NETCAP_FILTER_WINDOW 0x10000
 _Static_assert(NETCAP_COPY_SIZE <= 0xFFFF, "copy size");
 
+/* Room for headers --fake-hdr puts in front of a full-size copy. */
+#define NETCAP_FAKE_HDR_MAX 54
+
 struct netcap_scratch {
 	struct netcap_event ev;
-	__u8 data[NETCAP_FILTER_WINDOW];
+	__u8 data[NETCAP_FILTER_WINDOW + 64];
 };
 
 /*
@@ -51,6 +54,8 @@ struct netcap_packet {
 	__u32 copied;     /* bytes of it in scratch->data */
 	__u32 netns;
 	__u16 link;       /* NETCAP_LINKTYPE_* */
+	__u8 transport;   /* start is the transport header: there is no IP header yet */
+	__u32 cpu;
 };
 
 static __always_inline int netcap_ifname_matches(const char *name)
@@ -116,6 +121,10 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	} else if (nh != 0xFFFF) {
 		p->start = head + nh;
 		p->link = NETCAP_LINKTYPE_RAW;
+	} else if (NETCAP_FAKE_HDR && BPF_CORE_READ(skb, transport_header) != 0xFFFF) {
+		p->start = head + BPF_CORE_READ(skb, transport_header);
+		p->link = NETCAP_LINKTYPE_RAW;
+		p->transport = 1;
 	} else {
 		p->start = data;
 		p->link = NETCAP_LINKTYPE_RAW;
@@ -126,15 +135,89 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	return *linear > 0 && p->wire > 0;
 }
 
+#if NETCAP_FAKE_HDR
 /*
- * Runs -i, --netns and the filter on an skb. Returns 1 when it matches, with the packet copied
- * to s->data, the device name in s->ev.dev and *p filled; counts what it sees in *cnt.
+ * --fake-hdr: a packet seen before the stack has built its headers gets them made up, so the
+ * Ethernet filter and the pcap see a whole frame: a zero-MAC Ethernet header and, when only the
+ * transport header exists, an IPv4 or IPv6 header from the socket's addresses and protocol.
+ * Writes them at the start of s->data and returns their length (0 when it cannot).
  */
-static __always_inline int netcap_match(struct sk_buff *skb, struct netcap_scratch *s,
-					struct netcap_counters *cnt, struct netcap_packet *p)
+static __always_inline __u32 netcap_fake_headers(struct sk_buff *skb, struct netcap_scratch *s,
+						 struct netcap_packet *p)
 {
+	struct sock *sk = BPF_CORE_READ(skb, sk);
+	__u16 family = sk ? BPF_CORE_READ(sk, __sk_common.skc_family) : 0;
+	__u8 *d = s->data;
+	__u32 payload = (__u32)p->wire;
+
+	__builtin_memset(d, 0, 14);
+	if (!p->transport) {
+		__u8 version = 0;
+		bpf_probe_read_kernel(&version, 1, p->start);
+		version >>= 4;
+		d[12] = version == 6 ? 0x86 : 0x08;
+		d[13] = version == 6 ? 0xDD : 0x00;
+		return 14;
+	}
+	if (!sk)
+		return 0;
+	__u8 protocol = (__u8)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	if (family == AF_INET) {
+		__u32 total = 20 + payload;
+		__u32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		d[12] = 0x08;
+		d[13] = 0x00;
+		__builtin_memset(d + 14, 0, 20);
+		d[14] = 0x45;
+		d[16] = total >> 8;
+		d[17] = total;
+		d[22] = 64; /* TTL */
+		d[23] = protocol;
+		__builtin_memcpy(d + 26, &saddr, 4);
+		__builtin_memcpy(d + 30, &daddr, 4);
+		return 34;
+	}
+	if (family == AF_INET6) {
+		d[12] = 0x86;
+		d[13] = 0xDD;
+		__builtin_memset(d + 14, 0, 8);
+		d[14] = 0x60;
+		d[18] = payload >> 8;
+		d[19] = payload;
+		d[20] = protocol;
+		d[21] = 64; /* hop limit */
+		BPF_CORE_READ_INTO(d + 22, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(d + 38, sk, __sk_common.skc_v6_daddr);
+		return 54;
+	}
+	return 0;
+}
+#endif
+
+/*
+ * Counts the skb as seen at this hook, then runs -i, --netns and the filter on it. Returns this
+ * CPU's scratch record when it matches, with the packet copied to s->data, the device name in
+ * s->ev.dev and *p filled; NULL otherwise. *counters is the hook's counters (when not NULL).
+ */
+static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, __u32 hook,
+							   struct netcap_counters **counters,
+							   struct netcap_packet *p)
+{
+	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
+	struct netcap_scratch *s;
 	__s64 linear = 0;
 	__u32 n, match;
+
+	*counters = cnt;
+	if (!cnt || !skb)
+		return NULL;
+	cnt->seen++;
+	p->cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&netcap_scratch, &p->cpu);
+	if (!s)
+		return NULL;
 
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 
@@ -143,22 +226,37 @@ static __always_inline int netcap_match(struct sk_buff *skb, struct netcap_scrat
 	if (dev)
 		bpf_probe_read_kernel(s->ev.dev, NETCAP_DEVNAME_LEN, dev->name);
 	if (NETCAP_IFNAME_SET && !netcap_ifname_matches(s->ev.dev))
-		return 0;
+		return NULL;
 	p->netns = netcap_netns(dev, skb);
 	if (NETCAP_NETNS && p->netns != NETCAP_NETNS)
-		return 0;
+		return NULL;
 
 	if (!netcap_locate(skb, p, &linear)) {
 		cnt->unlocated++;
-		return 0;
+		return NULL;
 	}
+	__u32 prefix = 0;
+#if NETCAP_FAKE_HDR
+	if (p->link == NETCAP_LINKTYPE_RAW)
+		prefix = netcap_fake_headers(skb, s, p);
+	if (p->transport && !prefix)
+		return NULL; /* a bare transport header without a socket to describe it */
+#endif
+	netcap_barrier_var(prefix);
+	if (prefix > NETCAP_FAKE_HDR_MAX)
+		return NULL;
 	n = linear < NETCAP_COPY_SIZE ? (__u32)linear : NETCAP_COPY_SIZE;
 	netcap_barrier_var(n);
 	if (n > NETCAP_COPY_SIZE)
-		return 0;
-	if (bpf_probe_read_kernel(s->data, n, p->start)) {
+		return NULL;
+	if (bpf_probe_read_kernel(s->data + prefix, n, p->start)) {
 		cnt->unlocated++;
-		return 0;
+		return NULL;
+	}
+	if (prefix) {
+		p->link = NETCAP_LINKTYPE_ETHERNET;
+		p->wire += prefix;
+		n += prefix;
 	}
 	p->copied = n;
 
@@ -167,9 +265,9 @@ static __always_inline int netcap_match(struct sk_buff *skb, struct netcap_scrat
 	else
 		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)p->wire);
 	if (!match)
-		return 0;
+		return NULL;
 	cnt->matched++;
-	return 1;
+	return s;
 }
 
 /* Reads a u32 tracepoint field at a constant offset, or 0 when the hook has none (off < 0). */

@@ -120,8 +120,7 @@ public final class BacktraceRunner {
     /** Reads every (stack, hook, reason) count and resolves each stack once. */
     private List<BacktraceReport.Entry> readCounts(BpfObject object, CaptureProgram program) throws IOException {
         BpfMap drops = object.map("netcap_drops");
-        BpfMap stacks = object.map("netcap_stacks");
-        KernelSymbols symbols = KernelSymbols.load();
+        StackResolver stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
         DropReasons reasons = program.hooks().stream().anyMatch(h -> h.reasonLocation() >= 0)
                 ? DropReasons.load() : null;
         Map<Integer, List<String>> frames = new HashMap<>();
@@ -129,8 +128,6 @@ public final class BacktraceRunner {
         byte[] key = null;
         byte[] next = new byte[KEY_SIZE];
         byte[] value = new byte[8];
-        byte[] stackKey = new byte[4];
-        byte[] stackValue = new byte[StackResolver.MAX_DEPTH * 8];
         while (drops.nextKey(key, next)) {
             key = next.clone();
             if (!drops.lookup(key, value)) {
@@ -140,31 +137,10 @@ public final class BacktraceRunner {
             int stackId = k.getInt(0);
             CaptureHook hook = program.hooks().get(k.getInt(4));
             long count = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(0);
-            List<String> stack = frames.computeIfAbsent(stackId,
-                    id -> readStack(stacks, symbols, id, stackKey, stackValue));
+            List<String> stack = frames.computeIfAbsent(stackId, stacks::functions);
             String reason = hook.reasonLocation() >= 0 ? reasons.name(Integer.toUnsignedLong(k.getInt(8))) : null;
             entries.add(new BacktraceReport.Entry(stack, hook.spec(), reason, count));
         }
         return entries;
-    }
-
-    private static List<String> readStack(BpfMap stacks, KernelSymbols symbols, int id, byte[] key, byte[] value) {
-        if (id < 0) {
-            return List.of();
-        }
-        ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, id);
-        if (!stacks.lookup(key, value)) {
-            return List.of();
-        }
-        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
-        List<String> frames = new ArrayList<>();
-        for (int i = 0; i < StackResolver.MAX_DEPTH; i++) {
-            long ip = v.getLong(i * 8);
-            if (ip == 0) {
-                break;
-            }
-            frames.add(symbols.function(ip));
-        }
-        return StackFrames.withoutBpfFrames(frames);
     }
 }

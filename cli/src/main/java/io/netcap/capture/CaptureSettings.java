@@ -10,9 +10,10 @@ import java.nio.file.Path;
  * @param skbDataOffset start packets at skb->data plus this (--skb-data); null to locate them
  * @param json          one JSON object per packet on stdout instead of tcpdump's lines
  * @param jsonBytes     include the packet bytes in hex in the JSON
+ * @param fakeHeaders   make up missing Ethernet/IP headers (--fake-hdr)
  */
 public record CaptureSettings(String expression, String interfaceName, Path writeFile, long count,
                               String tcpdumpFlags, int captureSize, boolean stacks, int ringSizeMiB,
                               boolean dryRun, boolean debug, long netns, Integer skbDataOffset,
-                              boolean json, boolean jsonBytes) {
+                              boolean json, boolean jsonBytes, boolean fakeHeaders) {
 }

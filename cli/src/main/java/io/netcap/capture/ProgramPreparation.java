@@ -33,7 +33,7 @@ final class ProgramPreparation {
         }
         List<CaptureHook> hooks = new HookResolver(TraceFs.open()).resolve(specs);
         return new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
-                settings.interfaceName(), settings.netns(), settings.skbDataOffset());
+                settings.interfaceName(), settings.netns(), settings.skbDataOffset(), settings.fakeHeaders());
     }
 
     /** Whether kprobes can attach on this kernel (tracefs lists kprobe_events only with CONFIG_KPROBES). */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 final class StackFrames {
     private static final Pattern BPF_FRAME = Pattern.compile(
-            "^(bpf_prog_\\w*.*|bpf_trampoline_\\w*.*|bpf_trace_run\\d+|__bpf_trace_\\w+|__bpf_prog_enter\\w*|"
+            "^(bpf_prog_\\w*.*|bpf_trampoline_\\w*.*|bpf_trace_run\\d+|__bpf_trace_\\w+|__traceiter_\\w+|__bpf_prog_enter\\w*|"
                     + "__bpf_prog_exit\\w*|bpf_get_stackid\\w*|trace_call_bpf|perf_trace_\\w+|perf_call_bpf_\\w+|"
                     + "kprobe_perf_func|kprobe_dispatcher|bpf_dispatcher_\\w+)(\\+0x[0-9a-f]+)?$");
 

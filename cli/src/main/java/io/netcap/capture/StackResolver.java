@@ -23,16 +23,34 @@ final class StackResolver {
         this.symbols = symbols;
     }
 
-    /** Frames innermost first; a single explanatory line when the kernel could not record it. */
+    /**
+     * A packet's stack, frames innermost first as "function+0xoffset", read and then freed; a
+     * single explanatory line when the kernel could not record it.
+     */
     List<String> take(int stackId) {
         if (stackId < 0) {
             return List.of("[stack unavailable: bpf_get_stackid returned " + stackId + "]");
         }
-        ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, stackId);
-        if (!stacks.lookup(key, value)) {
+        List<String> frames = read(stackId, symbols::symbolize);
+        if (frames == null) {
             return List.of("[stack " + stackId + " missing from the stack map]");
         }
         stacks.delete(key);
+        return frames;
+    }
+
+    /** A counted stack, frames innermost first as function names only; empty when not recorded. */
+    List<String> functions(int stackId) {
+        List<String> frames = stackId < 0 ? null : read(stackId, symbols::function);
+        return frames == null ? List.of() : frames;
+    }
+
+    /** The stack's frames without BPF's own, or null when the map has no such stack. */
+    private List<String> read(int stackId, java.util.function.LongFunction<String> name) {
+        ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, stackId);
+        if (!stacks.lookup(key, value)) {
+            return null;
+        }
         ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
         List<String> frames = new ArrayList<>();
         for (int i = 0; i < MAX_DEPTH; i++) {
@@ -40,7 +58,7 @@ final class StackResolver {
             if (ip == 0) {
                 break;
             }
-            frames.add(symbols.symbolize(ip));
+            frames.add(name.apply(ip));
         }
         return StackFrames.withoutBpfFrames(frames);
     }

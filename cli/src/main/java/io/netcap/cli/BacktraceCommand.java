@@ -91,7 +91,7 @@ public final class BacktraceCommand implements Callable<Integer> {
             throw NetcapException.usage(e.getMessage());
         }
         CaptureSettings settings = new CaptureSettings(filter, interfaceName, null, count == null ? 0 : count,
-                "", 1514, true, 1, dryRun, debug, NetnsResolver.resolve(netns), null, false, false);
+                "", 1514, true, 1, dryRun, debug, NetnsResolver.resolve(netns), null, false, false, false);
         BacktraceRunner.Format format = json ? BacktraceRunner.Format.JSON
                 : folded ? BacktraceRunner.Format.FOLDED : BacktraceRunner.Format.TEXT;
         long millis = duration == null ? 0 : Math.round(duration * 1000);

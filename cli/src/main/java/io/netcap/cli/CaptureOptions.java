@@ -69,11 +69,11 @@ public final class CaptureOptions {
     }
 
     /** Checks the options and returns them as settings for the capture. */
-    CaptureSettings toSettings(Integer skbDataOffset) {
+    CaptureSettings toSettings(Integer skbDataOffset, boolean fakeHeaders) {
         validate();
         return new CaptureSettings(expression(), interfaceName, writeFile, count == null ? 0 : count,
                 tcpdumpFlags, captureSize, stacks, ringSizeMiB, dryRun, debug, NetnsResolver.resolve(netns),
-                skbDataOffset, json, jsonBytes);
+                skbDataOffset, json, jsonBytes, fakeHeaders);
     }
 
     void validate() {

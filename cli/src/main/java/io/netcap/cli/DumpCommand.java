@@ -51,7 +51,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<HookSpec> specs = hookSpecs();
-        return new CaptureRunner(options.toSettings(null), spec.commandLine().getOut(), spec.commandLine().getErr())
+        return new CaptureRunner(options.toSettings(null, false), spec.commandLine().getOut(), spec.commandLine().getErr())
                 .run(specs);
     }
 

@@ -28,6 +28,10 @@ public final class SkbCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Option(names = "--fake-hdr", description = "on TX functions that run before headers exist: make up the Ethernet "
+            + "header and, when only the transport header is set, the IP header from the socket")
+    boolean fakeHeaders;
+
     @Option(names = "--skb-data", description = "take the packet from skb->data (plus --skb-data-offset) as raw IP, "
             + "instead of locating its headers")
     boolean skbData;
@@ -44,13 +48,16 @@ public final class SkbCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw NetcapException.usage(e.getMessage());
         }
+        if (fakeHeaders && skbData) {
+            throw NetcapException.usage("--fake-hdr and --skb-data do not go together");
+        }
         if (!skbData && skbDataOffset != 0) {
             throw NetcapException.usage("--skb-data-offset needs --skb-data");
         }
         if (skbDataOffset < -4096 || skbDataOffset > 4096) {
             throw NetcapException.usage("--skb-data-offset must be within -4096..4096, not " + skbDataOffset);
         }
-        return new CaptureRunner(options.toSettings(skbData ? skbDataOffset : null), spec.commandLine().getOut(),
+        return new CaptureRunner(options.toSettings(skbData ? skbDataOffset : null, fakeHeaders), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run(specs);
     }
 }
