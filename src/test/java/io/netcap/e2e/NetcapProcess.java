@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class NetcapProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("netcap.jar", "../cli/target/netcap.jar"));
+    /** Seconds to wait for "listening on": generous under emulation (scripts/test-function-hooks). */
+    static final long START_SECONDS = Long.getLong("netcap.startSeconds", 60);
+    /** Extra JVM options for netcap, e.g. to pin the JIT under emulation. */
+    static final String JAVA_OPTIONS = System.getProperty("netcap.javaOptions", "");
 
     private final Process process;
     private final StringBuffer stdout = new StringBuffer();
@@ -39,6 +43,11 @@ final class NetcapProcess implements AutoCloseable {
     static NetcapProcess start(Map<String, String> env, List<String> prefix, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String option : JAVA_OPTIONS.split(" ")) {
+            if (!option.isBlank()) {
+                cmd.add(option);
+            }
+        }
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
@@ -67,7 +76,7 @@ final class NetcapProcess implements AutoCloseable {
 
     /** Waits for the listening line; fails with netcap's own output when it exits or times out. */
     void awaitListening() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (!listening.await(100, TimeUnit.MILLISECONDS)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("netcap did not start listening (alive=" + process.isAlive() + ")\nstderr:\n"
