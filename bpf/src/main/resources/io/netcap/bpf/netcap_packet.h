@@ -103,6 +103,13 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 
 	if (!head || !data)
 		return 0;
+	/*
+	 * mac_header and transport_header are (u16)~0 until set, but a new skb's network_header
+	 * is 0: on the TX path before the IP layer, 0 means "not set" (an skb whose network header
+	 * really is at offset 0 has no headroom, so data == head).
+	 */
+	if (nh == 0 && data != head)
+		nh = 0xFFFF;
 	if (NETCAP_SKB_DATA) {
 		p->start = data + NETCAP_SKB_DATA_OFFSET;
 		p->link = NETCAP_SKB_DATA_LINK;
