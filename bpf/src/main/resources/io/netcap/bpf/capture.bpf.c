@@ -58,6 +58,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 
 	if (!s || !cnt)
 		return 0;
+	netcap_describe(skb, s, &p);
 
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	s->ev.skb = (__u64)skb;

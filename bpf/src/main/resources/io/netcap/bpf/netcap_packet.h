@@ -84,6 +84,22 @@ static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff
 	return net ? BPF_CORE_READ(net, ns.inum) : 0;
 }
 
+static __always_inline void netcap_read_devname(struct net_device *dev, char *name)
+{
+	__builtin_memset(name, 0, NETCAP_DEVNAME_LEN);
+	if (dev)
+		bpf_probe_read_kernel(name, NETCAP_DEVNAME_LEN, dev->name);
+}
+
+/* Fills in what netcap_match() did not need to read: the device name and the namespace. */
+static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p)
+{
+	if (!NETCAP_IFNAME_SET)
+		netcap_read_devname(p->dev, s->ev.dev);
+	if (!NETCAP_NETNS)
+		p->netns = netcap_netns(p->dev, skb);
+}
+
 /*
  * Finds where the packet starts: at the MAC header when the skb has an Ethernet one, else at
  * the network header (raw IP), else at skb->data; with --skb-data at skb->data + offset. Never
@@ -229,14 +245,20 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 
 	p->dev = dev;
-	__builtin_memset(s->ev.dev, 0, NETCAP_DEVNAME_LEN);
-	if (dev)
-		bpf_probe_read_kernel(s->ev.dev, NETCAP_DEVNAME_LEN, dev->name);
-	if (NETCAP_IFNAME_SET && !netcap_ifname_matches(s->ev.dev))
-		return NULL;
-	p->netns = netcap_netns(dev, skb);
-	if (NETCAP_NETNS && p->netns != NETCAP_NETNS)
-		return NULL;
+	/*
+	 * The device name and namespace cost several kernel reads: before the filter only when
+	 * -i or --netns filter on them; otherwise netcap_describe() reads them for matches only.
+	 */
+	if (NETCAP_IFNAME_SET) {
+		netcap_read_devname(dev, s->ev.dev);
+		if (!netcap_ifname_matches(s->ev.dev))
+			return NULL;
+	}
+	if (NETCAP_NETNS) {
+		p->netns = netcap_netns(dev, skb);
+		if (p->netns != NETCAP_NETNS)
+			return NULL;
+	}
 
 	if (!netcap_locate(skb, p, &linear)) {
 		cnt->unlocated++;

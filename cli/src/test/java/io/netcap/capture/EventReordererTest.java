@@ -44,4 +44,25 @@ class EventReordererTest {
         r.releaseAll(out::add);
         assertEquals(List.of(10L, 5L, 20L, 30L), times(out));
     }
+
+    @Test
+    void sortsAnyShuffleOfManyEventsAcrossGrowth() {
+        java.util.Random random = new java.util.Random(42);
+        EventReorderer r = new EventReorderer(1_000_000_000L, 1_000_000);
+        List<CaptureEvent> out = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            // mostly in order, with local disorder as from several CPUs
+            long ts = i * 100L + random.nextInt(350);
+            expected.add(ts);
+            r.add(at(ts), out::add);
+            if (i % 700 == 699) {
+                r.releaseUpTo(i * 100L - 400 + 1_000_000_000L, out::add);
+            }
+        }
+        r.releaseAll(out::add);
+        java.util.Collections.sort(expected);
+        assertEquals(expected, times(out));
+        assertEquals(0, r.lateEvents());
+    }
 }
