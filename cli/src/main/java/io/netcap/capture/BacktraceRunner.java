@@ -1,13 +1,11 @@
 package io.netcap.capture;
 
-import io.netcap.bpf.BpfException;
 import io.netcap.bpf.BpfLink;
 import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.CaptureHook;
 import io.netcap.bpf.CaptureProgram;
 import io.netcap.bpf.CaptureProgramGenerator;
-import io.netcap.cli.NetcapException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -47,27 +45,21 @@ public final class BacktraceRunner {
     }
 
     public int run(List<HookSpec> specs) throws IOException {
-        CaptureProgram program = ProgramPreparation.prepare(settings, specs);
-        Map<String, String> files = CaptureProgramGenerator.generateBacktrace(program);
+        ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(settings, specs);
+        CaptureProgram program = prepared.program();
         if (settings.dryRun()) {
-            ProgramPreparation.printDryRun(out, files, CaptureProgramGenerator.BACKTRACE_FILE);
+            ProgramPreparation.printDryRun(out, CaptureProgramGenerator.generateBacktrace(program),
+                    CaptureProgramGenerator.BACKTRACE_FILE);
             return 0;
         }
-        ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, ProgramPreparation.kprobes(),
+        ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, prepared.kprobes(),
                 CaptureProgramGenerator.BACKTRACE_FILE, CaptureProgramGenerator::generateBacktrace, "netcap_backtrace",
                 object -> { });
         program = loaded.program();
         StopSignal stop = StopSignal.install();
         List<BpfLink> links = new ArrayList<>();
         try (BpfObject object = loaded.object()) {
-            for (CaptureHook hook : program.hooks()) {
-                try {
-                    links.add(object.program(hook.programName()).attach());
-                } catch (BpfException e) {
-                    throw new NetcapException(NetcapException.RUNTIME,
-                            "cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
-                }
-            }
+            ProgramLoader.attach(object, program, links);
             err.println("netcap: listening on " + CaptureRunner.hookList(program.hooks())
                     + ", counting kernel stacks" + (durationMillis > 0 ? " for " + durationMillis / 1000.0 + " s" : "")
                     + " (Ctrl-C to print)");
@@ -121,8 +113,7 @@ public final class BacktraceRunner {
     private List<BacktraceReport.Entry> readCounts(BpfObject object, CaptureProgram program) throws IOException {
         BpfMap drops = object.map("netcap_drops");
         StackResolver stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
-        DropReasons reasons = program.hooks().stream().anyMatch(h -> h.reasonLocation() >= 0)
-                ? DropReasons.load() : null;
+        DropReasons reasons = DropReasons.forHooks(program.hooks());
         Map<Integer, List<String>> frames = new HashMap<>();
         List<BacktraceReport.Entry> entries = new ArrayList<>();
         byte[] key = null;
@@ -138,7 +129,7 @@ public final class BacktraceRunner {
             CaptureHook hook = program.hooks().get(k.getInt(4));
             long count = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(0);
             List<String> stack = frames.computeIfAbsent(stackId, stacks::functions);
-            String reason = hook.reasonLocation() >= 0 ? reasons.name(Integer.toUnsignedLong(k.getInt(8))) : null;
+            String reason = reasons.nameAt(hook, Integer.toUnsignedLong(k.getInt(8)));
             entries.add(new BacktraceReport.Entry(stack, hook.spec(), reason, count));
         }
         return entries;

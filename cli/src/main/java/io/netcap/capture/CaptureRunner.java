@@ -6,7 +6,6 @@ import io.netcap.bpf.CaptureProgramGenerator;
 import io.netcap.pcap.PacketSink;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -26,10 +25,10 @@ public final class CaptureRunner {
     }
 
     public int run(List<HookSpec> specs) throws Exception {
-        CaptureProgram program = ProgramPreparation.prepare(settings, specs);
-        Map<String, String> files = CaptureProgramGenerator.generate(program);
+        ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(settings, specs);
+        CaptureProgram program = prepared.program();
         if (settings.dryRun()) {
-            ProgramPreparation.printDryRun(out, files, CaptureProgramGenerator.MAIN_FILE);
+            ProgramPreparation.printDryRun(out, CaptureProgramGenerator.generate(program), CaptureProgramGenerator.MAIN_FILE);
             return 0;
         }
         // The output opens first: an unwritable file or a missing tcpdump is reported before
@@ -37,7 +36,7 @@ public final class CaptureRunner {
         PacketSink sink = Sinks.open(settings, out, err);
         CaptureSession session;
         try {
-            ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, ProgramPreparation.kprobes(),
+            ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, prepared.kprobes(),
                     CaptureProgramGenerator.MAIN_FILE, CaptureProgramGenerator::generate, "netcap",
                     object -> object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20));
             session = new CaptureSession(loaded.program(), loaded.object(), settings, sink, err);

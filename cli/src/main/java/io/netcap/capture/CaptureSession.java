@@ -1,8 +1,6 @@
 package io.netcap.capture;
 
-import io.netcap.bpf.BpfException;
 import io.netcap.bpf.BpfLink;
-import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.CaptureEvent;
 import io.netcap.bpf.CaptureHook;
@@ -49,12 +47,11 @@ final class CaptureSession implements AutoCloseable {
         this.sink = sink;
         this.err = err;
         this.object = object;
-        // Reading the names costs a BTF parse: only when some hook reports a drop reason.
-        this.dropReasons = program.hooks().stream().anyMatch(h -> h.reasonLocation() >= 0) ? DropReasons.load() : null;
+        this.dropReasons = DropReasons.forHooks(program.hooks());
     }
 
     int run() throws IOException {
-        attach();
+        ProgramLoader.attach(object, program, links);
         if (program.stacks()) {
             stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
         }
@@ -75,17 +72,6 @@ final class CaptureSession implements AutoCloseable {
         return 0;
     }
 
-    private void attach() {
-        for (CaptureHook hook : program.hooks()) {
-            try {
-                links.add(object.program(hook.programName()).attach());
-            } catch (BpfException e) {
-                throw new NetcapException(NetcapException.RUNTIME,
-                        "cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
     private boolean countReached() {
         return settings.count() > 0 && captured >= settings.count();
     }
@@ -98,7 +84,7 @@ final class CaptureSession implements AutoCloseable {
         List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, Direction.of(hook.target()), hook.reasonLocation() >= 0 ? dropReasons.name(e.reason()) : null);
+                stack, Direction.of(hook.target()), dropReasons.nameAt(hook, Integer.toUnsignedLong(e.reason())));
         try {
             sink.write(p);
         } catch (IOException ex) {

@@ -1,8 +1,10 @@
 package io.netcap.capture;
 
+import io.netcap.bpf.CaptureHook;
 import io.netcap.bpf.btf.Btf;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +20,23 @@ public final class DropReasons {
 
     private DropReasons(Map<Long, String> names) {
         this.names = names;
+    }
+
+    /**
+     * The names for these hooks: read from BTF only when some hook reports a drop reason,
+     * since that costs a parse of the kernel's BTF.
+     */
+    public static DropReasons forHooks(List<CaptureHook> hooks) {
+        return hooks.stream().anyMatch(DropReasons::hasReason) ? load() : new DropReasons(Map.of());
+    }
+
+    private static boolean hasReason(CaptureHook hook) {
+        return hook.reasonLocation() >= 0;
+    }
+
+    /** The reason's name for a packet seen at {@code hook}, or null when that hook has no reason. */
+    public String nameAt(CaptureHook hook, long reason) {
+        return hasReason(hook) ? name(reason) : null;
     }
 
     public static DropReasons load() {

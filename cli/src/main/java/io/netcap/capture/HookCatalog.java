@@ -156,7 +156,7 @@ public final class HookCatalog {
         List<String> withoutSkb = new ArrayList<>();
         for (String category : categoriesByEvent().getOrDefault(event, List.of())) {
             Optional<List<TraceFs.Field>> fields = traceFs.get().fields(category, event);
-            if (fields.isPresent() && fields.get().stream().anyMatch(HookCatalog::isSkbField)) {
+            if (fields.isPresent() && fields.get().stream().anyMatch(TraceFs.Field::isSkbPointer)) {
                 withSkb.add(category);
             } else {
                 withoutSkb.add(category);
@@ -165,11 +165,6 @@ public final class HookCatalog {
         TracefsForm form = !withSkb.isEmpty() ? TracefsForm.USABLE
                 : !withoutSkb.isEmpty() ? TracefsForm.NO_SKB_FIELD : TracefsForm.NOT_IN_TRACEFS;
         return new Tracepoint(event, skbArgs, params, form, List.copyOf(withSkb), List.copyOf(withoutSkb));
-    }
-
-    /** The field netcap's tracepoint programs read the skb from (as HookResolver looks for it). */
-    static boolean isSkbField(TraceFs.Field field) {
-        return field.isPointer() && HookResolver.SKB_FIELDS.contains(field.name());
     }
 
     /** tracefs is indexed by category first; we need event to categories, built once from one listing. */

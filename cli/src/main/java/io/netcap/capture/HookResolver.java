@@ -18,8 +18,6 @@ import java.util.stream.Collectors;
 public final class HookResolver {
     private static final String SKB_TYPE = "struct sk_buff *";
     private static final String REASON_TYPE = "enum skb_drop_reason";
-    /** What tracepoints call their skb pointer field. */
-    static final java.util.Set<String> SKB_FIELDS = java.util.Set.of("skbaddr", "skb", "skb_addr");
 
     private final Optional<TraceFs> traceFs;
     private Btf btf;
@@ -61,7 +59,7 @@ public final class HookResolver {
                     + Suggestions.didYouMean(near.stream().map(n -> "tracepoint:" + n).toList()));
         }
         TraceFs.Field skb = fields.get().stream()
-                .filter(f -> f.isPointer() && SKB_FIELDS.contains(f.name()))
+                .filter(TraceFs.Field::isSkbPointer)
                 .findFirst()
                 .orElseThrow(() -> NetcapException.usage("tracepoint " + spec.category() + ":" + spec.name()
                         + " has no skb field (fields: " + fields.get().stream()

@@ -1,6 +1,7 @@
 package io.netcap.capture;
 
 import io.netcap.bpf.BpfException;
+import io.netcap.bpf.BpfLink;
 import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.CaptureHook;
@@ -21,6 +22,21 @@ final class ProgramLoader {
     }
 
     private ProgramLoader() {
+    }
+
+    /**
+     * Attaches every hook's program, adding each link to {@code links} as it is made, so the
+     * caller detaches the ones already attached when a later one fails.
+     */
+    static void attach(BpfObject object, CaptureProgram program, List<BpfLink> links) {
+        for (CaptureHook hook : program.hooks()) {
+            try {
+                links.add(object.program(hook.programName()).attach());
+            } catch (BpfException e) {
+                throw new NetcapException(NetcapException.RUNTIME,
+                        "cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**

@@ -24,21 +24,22 @@ final class ProgramPreparation {
     private ProgramPreparation() {
     }
 
-    static CaptureProgram prepare(CaptureSettings settings, List<HookSpec> specs) {
+    /** A resolved program, and whether kprobes can attach here (for the fentry fallback). */
+    record Prepared(CaptureProgram program, boolean kprobes) {
+    }
+
+    static Prepared prepare(CaptureSettings settings, List<HookSpec> specs) {
         BpfLogging.setDebug(settings.debug());
         CompiledFilter filter = compileFilter(settings.expression());
         if (!settings.dryRun() && !Privileges.isRoot()) {
             throw new NetcapException(NetcapException.RUNTIME,
                     "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
         }
-        List<CaptureHook> hooks = new HookResolver(TraceFs.open()).resolve(specs);
-        return new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
-                settings.interfaceName(), settings.netns(), settings.skbDataOffset(), settings.fakeHeaders());
-    }
-
-    /** Whether kprobes can attach on this kernel (tracefs lists kprobe_events only with CONFIG_KPROBES). */
-    static boolean kprobes() {
-        return TraceFs.open().map(TraceFs::hasKprobes).orElse(false);
+        HookResolver resolver = new HookResolver(TraceFs.open());
+        List<CaptureHook> hooks = resolver.resolve(specs);
+        return new Prepared(new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
+                settings.interfaceName(), settings.netns(), settings.skbDataOffset(), settings.fakeHeaders()),
+                resolver.hasKprobes());
     }
 
     static CompiledFilter compileFilter(String expression) {

@@ -33,10 +33,6 @@ final class StopSignal {
         return requested;
     }
 
-    void request() {
-        requested = true;
-    }
-
     void uninstall() {
         for (int i = 0; i < SIGNALS.length; i++) {
             if (previous[i] != null) {

@@ -27,8 +27,16 @@ public final class TraceFs {
 
     /** A field of a tracepoint record, e.g. {@code void * skbaddr} at offset 8, size 8. */
     public record Field(String type, String name, int offset, int size) {
+        /** What tracepoints call their skb pointer field. */
+        static final java.util.Set<String> SKB_FIELD_NAMES = java.util.Set.of("skbaddr", "skb", "skb_addr");
+
         public boolean isPointer() {
             return type.endsWith("*");
+        }
+
+        /** The field netcap's tracepoint programs read the skb from. */
+        public boolean isSkbPointer() {
+            return isPointer() && SKB_FIELD_NAMES.contains(name);
         }
     }
 

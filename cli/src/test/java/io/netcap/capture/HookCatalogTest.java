@@ -138,11 +138,11 @@ class HookCatalogTest {
 
     @Test
     void theSkbFieldIsAPointerNamedSkbaddrSkbOrSkbAddr() {
-        assertTrue(HookCatalog.isSkbField(new TraceFs.Field("void *", "skbaddr", 8, 8)));
-        assertTrue(HookCatalog.isSkbField(new TraceFs.Field("const void *", "skb", 8, 8)));
-        assertTrue(HookCatalog.isSkbField(new TraceFs.Field("const void *", "skb_addr", 8, 8))); // tcp_sendmsg_locked
-        assertFalse(HookCatalog.isSkbField(new TraceFs.Field("const void *", "skaddr", 8, 8)));
-        assertFalse(HookCatalog.isSkbField(new TraceFs.Field("unsigned long", "skbaddr", 8, 8)));
+        assertTrue(new TraceFs.Field("void *", "skbaddr", 8, 8).isSkbPointer());
+        assertTrue(new TraceFs.Field("const void *", "skb", 8, 8).isSkbPointer());
+        assertTrue(new TraceFs.Field("const void *", "skb_addr", 8, 8).isSkbPointer()); // tcp_sendmsg_locked
+        assertFalse(new TraceFs.Field("const void *", "skaddr", 8, 8).isSkbPointer());
+        assertFalse(new TraceFs.Field("unsigned long", "skbaddr", 8, 8).isSkbPointer());
     }
 
     /** Which kinds of hook the kernel allows: unknown without root, tested for real with it. */
