@@ -54,7 +54,8 @@ class ErrorsTest extends KernelTest {
             assertShort(p, 2, "has no skb field");
         }
         try (NetcapProcess p = NetcapProcess.start("skb", "-f", RX, "-w", "/nonexistent-dir/x.pcap")) {
-            assertShort(p, 1, "cannot write /nonexistent-dir/x.pcap");
+            assertShort(p, 1, "cannot write /nonexistent-dir/x.pcap: No such file or directory");
+            assertEquals(1, p.stderr().split("cannot write", -1).length - 1, "said once: " + p.stderr());
         }
     }
 

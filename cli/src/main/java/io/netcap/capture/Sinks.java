@@ -8,8 +8,6 @@ import io.netcap.pcap.ShellWords;
 import io.netcap.pcap.TcpdumpDisplay;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.List;
 
 /** Chooses and opens where packets go: a pcap file (-w) or a tcpdump child for display. */
@@ -43,15 +41,9 @@ final class Sinks {
     private static PcapWriter openFile(CaptureSettings settings) {
         try {
             return PcapWriter.open(settings.writeFile());
-        } catch (NoSuchFileException e) {
-            throw new NetcapException(NetcapException.RUNTIME, "cannot write " + settings.writeFile()
-                    + ": no such directory", e);
-        } catch (AccessDeniedException e) {
-            throw new NetcapException(NetcapException.RUNTIME, "cannot write " + settings.writeFile()
-                    + ": permission denied", e);
         } catch (IOException e) {
-            throw new NetcapException(NetcapException.RUNTIME, "cannot write " + settings.writeFile() + ": "
-                    + e.getMessage(), e);
+            // PcapWriter already says "cannot write PATH: reason" in one line.
+            throw new NetcapException(NetcapException.RUNTIME, e.getMessage(), e);
         }
     }
 
