@@ -79,11 +79,7 @@ public final class BacktraceCommand implements Callable<Integer> {
         if (top < 0) {
             throw NetcapException.usage("--top must be 0 (all) or more");
         }
-        boolean words = expressionWords != null && !expressionWords.isEmpty();
-        if (expression != null && words) {
-            throw NetcapException.usage("give the filter either with -e or as trailing words, not both");
-        }
-        String filter = words ? String.join(" ", expressionWords) : (expression == null ? "" : expression);
+        String filter = CaptureOptions.expression(expression, expressionWords);
         List<HookSpec> specs;
         try {
             specs = HookSpec.parseList(hooks);

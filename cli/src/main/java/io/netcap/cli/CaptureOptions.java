@@ -61,11 +61,16 @@ public final class CaptureOptions {
 
     /** The filter expression from -e or trailing words (not both). */
     String expression() {
-        boolean words = expressionWords != null && !expressionWords.isEmpty();
-        if (expression != null && words) {
+        return expression(expression, expressionWords);
+    }
+
+    /** The filter from -e or from trailing words, as tcpdump takes it; giving both is a usage error. */
+    static String expression(String option, List<String> words) {
+        boolean hasWords = words != null && !words.isEmpty();
+        if (option != null && hasWords) {
             throw NetcapException.usage("give the filter either with -e or as trailing words, not both");
         }
-        return words ? String.join(" ", expressionWords) : (expression == null ? "" : expression);
+        return hasWords ? String.join(" ", words) : (option == null ? "" : option);
     }
 
     /** Checks the options and returns them as settings for the capture. */
