@@ -80,12 +80,7 @@ public final class BacktraceCommand implements Callable<Integer> {
             throw NetcapException.usage("--top must be 0 (all) or more");
         }
         String filter = CaptureOptions.expression(expression, expressionWords);
-        List<HookSpec> specs;
-        try {
-            specs = HookSpec.parseList(hooks);
-        } catch (IllegalArgumentException e) {
-            throw NetcapException.usage(e.getMessage());
-        }
+        List<HookSpec> specs = CaptureOptions.parseHooks(hooks);
         CaptureSettings settings = new CaptureSettings(filter, interfaceName, null, count == null ? 0 : count,
                 "", 1514, true, 1, dryRun, debug, NetnsResolver.resolve(netns), null, false, false, false);
         BacktraceRunner.Format format = json ? BacktraceRunner.Format.JSON

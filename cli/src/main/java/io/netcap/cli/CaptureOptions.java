@@ -1,6 +1,7 @@
 package io.netcap.cli;
 
 import io.netcap.capture.CaptureSettings;
+import io.netcap.capture.HookSpec;
 import io.netcap.capture.NetnsResolver;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,15 @@ public final class CaptureOptions {
     /** The filter expression from -e or trailing words (not both). */
     String expression() {
         return expression(expression, expressionWords);
+    }
+
+    /** A -f value parsed into hooks; a syntax error is a usage error carrying the parser's message. */
+    static List<HookSpec> parseHooks(String text) {
+        try {
+            return HookSpec.parseList(text);
+        } catch (IllegalArgumentException e) {
+            throw NetcapException.usage(e.getMessage());
+        }
     }
 
     /** The filter from -e or from trailing words, as tcpdump takes it; giving both is a usage error. */

@@ -71,11 +71,7 @@ public final class DumpCommand implements Callable<Integer> {
                 }
                 text = hooks + "@" + skbArg;
             }
-            try {
-                return HookSpec.parseList(text);
-            } catch (IllegalArgumentException e) {
-                throw NetcapException.usage(e.getMessage());
-            }
+            return CaptureOptions.parseHooks(text);
         }
         if (skbArg != null) {
             throw NetcapException.usage("-a needs -f FUNCTION");

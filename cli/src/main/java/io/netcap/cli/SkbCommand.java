@@ -42,12 +42,7 @@ public final class SkbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<HookSpec> specs;
-        try {
-            specs = HookSpec.parseList(hooks);
-        } catch (IllegalArgumentException e) {
-            throw NetcapException.usage(e.getMessage());
-        }
+        List<HookSpec> specs = CaptureOptions.parseHooks(hooks);
         if (fakeHeaders && skbData) {
             throw NetcapException.usage("--fake-hdr and --skb-data do not go together");
         }
