@@ -34,6 +34,8 @@ final class CaptureSession implements AutoCloseable {
     private final WallClock clock = WallClock.calibrate();
     private final StopSignal stop = StopSignal.install();
     private final DropReasons dropReasons;
+    /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
+    private final String[] directions;
     private RingBufferReader ring;
     private final PacketSink sink;
     private StackResolver stacks;
@@ -48,6 +50,7 @@ final class CaptureSession implements AutoCloseable {
         this.err = err;
         this.object = object;
         this.dropReasons = DropReasons.forHooks(program.hooks());
+        this.directions = program.hooks().stream().map(h -> Direction.of(h.target())).toArray(String[]::new);
     }
 
     int run() throws IOException {
@@ -84,7 +87,7 @@ final class CaptureSession implements AutoCloseable {
         List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, Direction.of(hook.target()), dropReasons.nameAt(hook, Integer.toUnsignedLong(e.reason())));
+                stack, directions[e.hook()], dropReasons.nameAt(hook, Integer.toUnsignedLong(e.reason())));
         try {
             sink.write(p);
         } catch (IOException ex) {
