@@ -23,16 +23,20 @@ class SkbCaptureTest extends KernelTest {
     /**
      * @param hook      where netcap captures
      * @param side      "b-in": packets arriving at B (RX hooks); "a-out": packets leaving A (TX hooks)
+     * @param transport  --transport (ring or perf); empty for the default
      */
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0} {2} {3}")
     @CsvSource({
-            "tracepoint:net:netif_receive_skb, b-in, icmp",
-            "tp_btf:netif_receive_skb, b-in, icmp",
-            "tracepoint:net:net_dev_queue, a-out, icmp",
-            "tracepoint:net:netif_receive_skb, b-in, udp",
-            "tp_btf:net_dev_queue, a-out, tcp",
+            "tracepoint:net:netif_receive_skb, b-in, icmp, ",
+            "tp_btf:netif_receive_skb, b-in, icmp, ",
+            "tracepoint:net:net_dev_queue, a-out, icmp, ",
+            "tracepoint:net:netif_receive_skb, b-in, udp, ",
+            "tp_btf:net_dev_queue, a-out, tcp, ",
+            "raw_tp:netif_receive_skb, b-in, udp, ",
+            "tp_btf:netif_receive_skb, b-in, udp, perf",
+            "tracepoint:net:net_dev_queue, a-out, tcp, perf",
     })
-    void capturesWhatTcpdumpCaptures(String hook, String side, String traffic) throws Exception {
+    void capturesWhatTcpdumpCaptures(String hook, String side, String traffic, String transport) throws Exception {
         try (TestNetwork net = TestNetwork.create()) {
             String filter = switch (traffic) {
                 case "icmp" -> "icmp and src host " + net.addrA + " and dst host " + net.addrB;
@@ -45,7 +49,8 @@ class SkbCaptureTest extends KernelTest {
             int expected = 3;
             try (ReferenceTcpdump ref = ReferenceTcpdump.start(rx ? net.nsB : net.nsA, rx ? net.devB : net.devA,
                     rx ? "in" : "out", theirs, filter);
-                 NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-e", filter, "-w", ours.toString())) {
+                 NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-e", filter, "-w", ours.toString(),
+                         "--transport", transport == null ? "ring" : transport)) {
                 netcap.awaitListening();
                 switch (traffic) {
                     case "icmp" -> net.ping(expected);

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param netns       only packets in the network namespace with this inode; 0 for all
  * @param skbDataOffset with --skb-data: the packet starts at skb->data plus this, as raw IP; null otherwise
  * @param fakeHeaders   --fake-hdr: make up the Ethernet (and IP) header a packet does not have yet
+ * @param transport     how events reach user space
  */
 public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int captureSize,
                              boolean stacks, String interfaceName, long netns, Integer skbDataOffset,
-                             boolean fakeHeaders) {
+                             boolean fakeHeaders, EventTransport transport) {
     public static final int MAX_CAPTURE_SIZE = 65535;
     /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
     public static final int MIN_FILTER_BYTES = 2048;
@@ -28,6 +29,7 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
     public CaptureProgram {
         hooks = List.copyOf(hooks);
         Objects.requireNonNull(filter);
+        Objects.requireNonNull(transport);
         if (hooks.isEmpty()) {
             throw new IllegalArgumentException("no hook to capture at");
         }
@@ -54,12 +56,12 @@ public record CaptureProgram(List<CaptureHook> hooks, CompiledFilter filter, int
         List<CaptureHook> replaced = new java.util.ArrayList<>(hooks);
         replaced.set(hook.index(), hook);
         return new CaptureProgram(replaced, filter, captureSize, stacks, interfaceName, netns, skbDataOffset,
-                fakeHeaders);
+                fakeHeaders, transport);
     }
 
-    /** A capture at these hooks with no -i, --netns or --skb-data. */
+    /** A capture at these hooks with no -i, --netns or --skb-data, through the ring buffer. */
     public static CaptureProgram of(List<CaptureHook> hooks, CompiledFilter filter, int captureSize, boolean stacks) {
-        return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null, false);
+        return new CaptureProgram(hooks, filter, captureSize, stacks, null, 0, null, false, EventTransport.RING_BUFFER);
     }
 
     public int copySize() {

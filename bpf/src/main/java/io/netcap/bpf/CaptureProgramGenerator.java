@@ -23,6 +23,7 @@ public final class CaptureProgramGenerator {
         Map<String, String> slots = commonSlots(program, CAPTURE_HANDLER);
         slots.put("CAPTURE_SIZE", Integer.toString(program.captureSize()));
         slots.put("STACKS", program.stacks() ? "1" : "0");
+        slots.put("PERF_EVENTS", program.transport() == EventTransport.PERF_BUFFER ? "1" : "0");
         return files(MAIN_FILE, slots);
     }
 

@@ -24,6 +24,8 @@ public final class KernelFeatures {
     public static final int HELPER_PROBE_READ_KERNEL = 113;
     public static final int HELPER_RINGBUF_OUTPUT = 130;
 
+    public static final int MAP_TYPE_RINGBUF = 27;
+
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
 
     private KernelFeatures() {
@@ -44,6 +46,12 @@ public final class KernelFeatures {
     public static boolean supportsHelper(int programType, int helperId) {
         int result = LIB.libbpf_probe_bpf_helper(programType, helperId, null);
         return NativeLibbpf.check("probe helper " + helperId + " for program type " + programType, result) == 1;
+    }
+
+    /** Whether the kernel can create maps of this {@code enum bpf_map_type}. */
+    public static boolean supportsMapType(int mapType) {
+        int result = LIB.libbpf_probe_bpf_map_type(mapType, null);
+        return NativeLibbpf.check("probe map type " + mapType, result) == 1;
     }
 
     /** Kernel BTF, needed for CO-RE relocations and tp_btf programs. */

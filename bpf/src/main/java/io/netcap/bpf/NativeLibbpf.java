@@ -286,6 +286,10 @@ final class NativeLibbpf {
         @SaveError
         int perf_buffer__poll(Pointer pb, int timeoutMs);
 
+        // int perf_buffer__consume(struct perf_buffer *pb);
+        @SaveError
+        int perf_buffer__consume(Pointer pb);
+
         // int perf_buffer__epoll_fd(const struct perf_buffer *pb);
         int perf_buffer__epoll_fd(Pointer pb);
 
@@ -317,5 +321,9 @@ final class NativeLibbpf {
         // int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, enum bpf_func_id helper_id, const void *opts);
         @SaveError
         int libbpf_probe_bpf_helper(int progType, int helperId, Pointer opts);
+
+        // int libbpf_probe_bpf_map_type(enum bpf_map_type map_type, const void *opts);
+        @SaveError
+        int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
     }
 }

@@ -81,6 +81,13 @@ public final class PerfBufferReader implements AutoCloseable {
         return NativeLibbpf.check("poll perf buffer", result);
     }
 
+    /** Delivers the records already there without waiting (e.g. when draining at exit). */
+    public int consume() {
+        int result = LIB.perf_buffer__consume(handle());
+        failure.rethrow();
+        return NativeLibbpf.check("consume perf buffer", result);
+    }
+
     public int epollFd() {
         return NativeLibbpf.check("epoll fd of perf buffer", LIB.perf_buffer__epoll_fd(handle()));
     }

@@ -43,6 +43,17 @@ struct {
 	__type(value, struct netcap_counters);
 } netcap_stats SEC(".maps");
 
+/*
+ * How a hook program may read kernel memory. tp_btf and fentry programs get the skb as a
+ * BTF-typed pointer, through which plain loads work: the verifier turns each into one checked
+ * instruction. The others (tracepoint, raw_tp, kprobe) see only an address and must call
+ * bpf_probe_read_kernel for every field, a helper call each. Every function below takes the
+ * hook's mode as a constant, so each program keeps only its own branch.
+ */
+#define NETCAP_PROBED    0
+#define NETCAP_BTF_TYPED 1
+#define NETCAP_READ(mode, src, field) ((mode) == NETCAP_BTF_TYPED ? (src)->field : BPF_CORE_READ(src, field))
+
 /* Keeps clang from folding a bounds check into a form the verifier cannot follow. */
 #define netcap_barrier_var(v) asm volatile("" : "+r"(v))
 
@@ -70,18 +81,18 @@ static __always_inline int netcap_ifname_matches(const char *name)
 	return 1;
 }
 
-static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff *skb)
+static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff *skb, const int mode)
 {
 	struct net *net = 0;
 
 	if (dev)
-		net = BPF_CORE_READ(dev, nd_net.net);
+		net = NETCAP_READ(mode, dev, nd_net.net);
 	if (!net) {
-		struct sock *sk = BPF_CORE_READ(skb, sk);
+		struct sock *sk = NETCAP_READ(mode, skb, sk);
 		if (sk)
-			net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+			net = NETCAP_READ(mode, sk, __sk_common.skc_net.net);
 	}
-	return net ? BPF_CORE_READ(net, ns.inum) : 0;
+	return net ? NETCAP_READ(mode, net, ns.inum) : 0;
 }
 
 static __always_inline void netcap_read_devname(struct net_device *dev, char *name)
@@ -92,12 +103,13 @@ static __always_inline void netcap_read_devname(struct net_device *dev, char *na
 }
 
 /* Fills in what netcap_match() did not need to read: the device name and the namespace. */
-static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p)
+static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
+					    const int mode)
 {
 	if (!NETCAP_IFNAME_SET)
 		netcap_read_devname(p->dev, s->ev.dev);
 	if (!NETCAP_NETNS)
-		p->netns = netcap_netns(p->dev, skb);
+		p->netns = netcap_netns(p->dev, skb, mode);
 }
 
 /*
@@ -105,16 +117,17 @@ static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_s
  * the network header (raw IP), else at skb->data; with --skb-data at skb->data + offset. Never
  * at skb->head: headroom is not packet. *linear is what can be copied (the skb's linear part).
  */
-static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_packet *p, __s64 *linear)
+static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_packet *p, __s64 *linear,
+					 const int mode)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	unsigned char *data = BPF_CORE_READ(skb, data);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u32 len = BPF_CORE_READ(skb, len);
-	__u32 data_len = BPF_CORE_READ(skb, data_len);
+	unsigned char *head = NETCAP_READ(mode, skb, head);
+	unsigned char *data = NETCAP_READ(mode, skb, data);
+	__u16 mac = NETCAP_READ(mode, skb, mac_header);
+	__u16 nh = NETCAP_READ(mode, skb, network_header);
+	__u32 len = NETCAP_READ(mode, skb, len);
+	__u32 data_len = NETCAP_READ(mode, skb, data_len);
 	struct net_device *dev = p->dev; /* a plain local: BPF_CORE_READ must not relocate p->dev */
-	unsigned short devtype = dev ? BPF_CORE_READ(dev, type) : ARPHRD_ETHER;
+	unsigned short devtype = dev ? NETCAP_READ(mode, dev, type) : ARPHRD_ETHER;
 	int ethernet = devtype == ARPHRD_ETHER || devtype == ARPHRD_LOOPBACK;
 
 	if (!head || !data)
@@ -144,8 +157,8 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	} else if (nh != 0xFFFF) {
 		p->start = head + nh;
 		p->link = NETCAP_LINKTYPE_RAW;
-	} else if (NETCAP_FAKE_HDR && BPF_CORE_READ(skb, transport_header) != 0xFFFF) {
-		p->start = head + BPF_CORE_READ(skb, transport_header);
+	} else if (NETCAP_FAKE_HDR && NETCAP_READ(mode, skb, transport_header) != 0xFFFF) {
+		p->start = head + NETCAP_READ(mode, skb, transport_header);
 		p->link = NETCAP_LINKTYPE_RAW;
 		p->transport = 1;
 	} else {
@@ -226,7 +239,7 @@ static __always_inline __u32 netcap_fake_headers(struct sk_buff *skb, struct net
  */
 static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, __u32 hook,
 							   struct netcap_counters **counters,
-							   struct netcap_packet *p)
+							   struct netcap_packet *p, const int mode)
 {
 	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
 	struct netcap_scratch *s;
@@ -242,7 +255,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	if (!s)
 		return NULL;
 
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = NETCAP_READ(mode, skb, dev);
 
 	p->dev = dev;
 	/*
@@ -255,12 +268,12 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 			return NULL;
 	}
 	if (NETCAP_NETNS) {
-		p->netns = netcap_netns(dev, skb);
+		p->netns = netcap_netns(dev, skb, mode);
 		if (p->netns != NETCAP_NETNS)
 			return NULL;
 	}
 
-	if (!netcap_locate(skb, p, &linear)) {
+	if (!netcap_locate(skb, p, &linear, mode)) {
 		cnt->unlocated++;
 		return NULL;
 	}

@@ -1,6 +1,8 @@
 package io.netcap.capture;
 
+import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.CaptureProgram;
+import io.netcap.bpf.EventTransport;
 import io.netcap.bpf.CaptureHook;
 import io.netcap.bpf.CaptureProgramGenerator;
 import io.netcap.pcap.PacketSink;
@@ -38,7 +40,7 @@ public final class CaptureRunner {
         try {
             ProgramLoader.Loaded loaded = ProgramLoader.load(program, specs, prepared.kprobes(),
                     CaptureProgramGenerator.MAIN_FILE, CaptureProgramGenerator::generate, "netcap",
-                    object -> object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20));
+                    object -> sizeRing(object, program, settings));
             session = new CaptureSession(loaded.program(), loaded.object(), settings, sink, err);
         } catch (RuntimeException e) {
             sink.close();
@@ -46,6 +48,13 @@ public final class CaptureRunner {
         }
         try (session) {
             return session.run();
+        }
+    }
+
+    /** A ring buffer is sized before load; a perf buffer's size is chosen when it is opened. */
+    private static void sizeRing(BpfObject object, CaptureProgram program, CaptureSettings settings) {
+        if (program.transport() == EventTransport.RING_BUFFER) {
+            object.map("netcap_events").setMaxEntries(settings.ringSizeMiB() << 20);
         }
     }
 

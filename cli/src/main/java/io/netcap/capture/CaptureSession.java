@@ -5,7 +5,6 @@ import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.CaptureEvent;
 import io.netcap.bpf.CaptureHook;
 import io.netcap.bpf.CaptureProgram;
-import io.netcap.bpf.RingBufferReader;
 import io.netcap.cli.NetcapException;
 import io.netcap.pcap.CapturedPacket;
 import io.netcap.pcap.PacketSink;
@@ -15,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One running capture: the loaded program, its attached links, the ring buffer and the sink.
+ * One running capture: the loaded program, its attached links, its event stream and the sink.
  * Closing it in any state (after an error, a signal, -c) detaches every link first, then drains
- * what is left in the ring, flushes and closes the sink and prints the summary.
+ * what is left in the buffer, flushes and closes the sink and prints the summary.
  */
 final class CaptureSession implements AutoCloseable {
+    /** Also the longest a packet waits in the kernel at low rates: the program wakes netcap only in batches. */
     private static final int POLL_MS = 50;
     /** Events from different CPUs are held this long to put them back in time order. */
     private static final long REORDER_WINDOW_NANOS = 20_000_000L;
@@ -36,7 +36,7 @@ final class CaptureSession implements AutoCloseable {
     private final DropReasons dropReasons;
     /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
     private final String[] directions;
-    private RingBufferReader ring;
+    private EventStream events;
     private final PacketSink sink;
     private StackResolver stacks;
     private long captured;
@@ -58,14 +58,13 @@ final class CaptureSession implements AutoCloseable {
         if (program.stacks()) {
             stacks = new StackResolver(object.map("netcap_stacks"), KernelSymbols.load());
         }
-        ring = new RingBufferReader(object.map("netcap_events"), (buffer, size) -> {
-            reorderer.add(CaptureEvent.decode(buffer, size), this::emit);
-        });
+        events = EventStream.open(object, program.transport(), settings.ringSizeMiB() << 20,
+                (buffer, size) -> reorderer.add(CaptureEvent.decode(buffer, size), this::emit));
         err.println("netcap: listening on " + CaptureRunner.hookList(program.hooks())
                 + ", capture size " + program.captureSize() + " bytes");
         err.flush();
         while (!stop.requested() && !countReached()) {
-            ring.poll(POLL_MS);
+            events.pollAndDrain(POLL_MS);
             reorderer.releaseUpTo(System.nanoTime(), this::emit);
             sink.flush();
             if (Sinks.consumerGone(sink)) {
@@ -107,17 +106,17 @@ final class CaptureSession implements AutoCloseable {
                 links.get(i).close();
             }
             links.clear();
-            if (ring != null) {
-                ring.consume();
+            if (events != null) {
+                events.drain();
                 reorderer.releaseAll(this::emit);
             }
             sink.close();
-            if (ring != null) {
+            if (events != null) {
                 Summary.print(err, captured, object.map("netcap_stats"), program.hooks().size());
             }
         } finally {
-            if (ring != null) {
-                ring.close();
+            if (events != null) {
+                events.close();
             }
             object.close();
             stop.uninstall();

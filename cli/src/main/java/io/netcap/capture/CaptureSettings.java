@@ -1,5 +1,6 @@
 package io.netcap.capture;
 
+import io.netcap.bpf.EventTransport;
 import java.nio.file.Path;
 
 /**
@@ -11,9 +12,10 @@ import java.nio.file.Path;
  * @param json          one JSON object per packet on stdout instead of tcpdump's lines
  * @param jsonBytes     include the packet bytes in hex in the JSON
  * @param fakeHeaders   make up missing Ethernet/IP headers (--fake-hdr)
+ * @param transport     ring or perf buffer (--transport); null to pick what the kernel has
  */
 public record CaptureSettings(String expression, String interfaceName, Path writeFile, long count,
                               String tcpdumpFlags, int captureSize, boolean stacks, int ringSizeMiB,
                               boolean dryRun, boolean debug, long netns, Integer skbDataOffset,
-                              boolean json, boolean jsonBytes, boolean fakeHeaders) {
+                              boolean json, boolean jsonBytes, boolean fakeHeaders, EventTransport transport) {
 }

@@ -5,6 +5,8 @@ import io.netcap.bpf.CaptureHook;
 import io.netcap.bpf.CaptureProgram;
 import io.netcap.bpf.ClangCompiler;
 import io.netcap.bpf.ClangException;
+import io.netcap.bpf.EventTransport;
+import io.netcap.bpf.KernelFeatures;
 import io.netcap.bpf.Privileges;
 import io.netcap.cli.NetcapException;
 import io.netcap.filter.CompiledFilter;
@@ -38,8 +40,20 @@ final class ProgramPreparation {
         HookResolver resolver = new HookResolver(TraceFs.open());
         List<CaptureHook> hooks = resolver.resolve(specs);
         return new Prepared(new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
-                settings.interfaceName(), settings.netns(), settings.skbDataOffset(), settings.fakeHeaders()),
+                settings.interfaceName(), settings.netns(), settings.skbDataOffset(), settings.fakeHeaders(),
+                transport(settings)),
                 resolver.hasKprobes());
+    }
+
+    /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */
+    static EventTransport transport(CaptureSettings settings) {
+        if (settings.transport() != null) {
+            return settings.transport();
+        }
+        if (settings.dryRun() || KernelFeatures.supportsMapType(KernelFeatures.MAP_TYPE_RINGBUF)) {
+            return EventTransport.RING_BUFFER;
+        }
+        return EventTransport.PERF_BUFFER;
     }
 
     static CompiledFilter compileFilter(String expression) {

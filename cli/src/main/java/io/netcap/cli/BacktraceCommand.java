@@ -82,7 +82,8 @@ public final class BacktraceCommand implements Callable<Integer> {
         String filter = CaptureOptions.expression(expression, expressionWords);
         List<HookSpec> specs = CaptureOptions.parseHooks(hooks);
         CaptureSettings settings = new CaptureSettings(filter, interfaceName, null, count == null ? 0 : count,
-                "", 1514, true, 1, dryRun, debug, NetnsResolver.resolve(netns), null, false, false, false);
+                "", 1514, true, 1, dryRun, debug, NetnsResolver.resolve(netns), null, false, false, false,
+                null);
         BacktraceRunner.Format format = json ? BacktraceRunner.Format.JSON
                 : folded ? BacktraceRunner.Format.FOLDED : BacktraceRunner.Format.TEXT;
         long millis = duration == null ? 0 : Math.round(duration * 1000);

@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureSettings;
 import io.netcap.capture.HookSpec;
 import io.netcap.capture.NetnsResolver;
@@ -41,8 +42,12 @@ public final class CaptureOptions {
     boolean stacks;
 
     @Option(names = "--ring-size", paramLabel = "MIB", defaultValue = "32",
-            description = "size of the kernel-to-user ring buffer in MiB, a power of two (default: ${DEFAULT-VALUE})")
+            description = "size of the kernel-to-user buffer in MiB, a power of two; a perf buffer shares it out among the CPUs (default: ${DEFAULT-VALUE})")
     int ringSizeMiB;
+
+    @Option(names = "--transport", paramLabel = "ring|perf",
+            description = "how packets reach netcap: the BPF ring buffer (default where the kernel has it, 5.8+) or the per-CPU perf buffer")
+    String transport;
 
     @Option(names = "--netns", paramLabel = "NS",
             description = "only packets in this network namespace: an inode, /proc/PID/ns/net, or a name from `ip netns`")
@@ -88,7 +93,15 @@ public final class CaptureOptions {
         validate();
         return new CaptureSettings(expression(), interfaceName, writeFile, count == null ? 0 : count,
                 tcpdumpFlags, captureSize, stacks, ringSizeMiB, dryRun, debug, NetnsResolver.resolve(netns),
-                skbDataOffset, json, jsonBytes, fakeHeaders);
+                skbDataOffset, json, jsonBytes, fakeHeaders, transport());
+    }
+
+    private EventTransport transport() {
+        try {
+            return transport == null ? null : EventTransport.parse(transport);
+        } catch (IllegalArgumentException e) {
+            throw NetcapException.usage("--transport: " + e.getMessage());
+        }
     }
 
     void validate() {

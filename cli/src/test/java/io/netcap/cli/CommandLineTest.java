@@ -62,6 +62,8 @@ class CommandLineTest {
         assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-c", "0", "--dry-run"), "at least 1");
         assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-i", "a/b", "--dry-run"), "not a network device name");
         assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "-e", "icmp", "udp", "--dry-run"), "not both");
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "--transport", "pipe", "--dry-run"),
+                "--transport: unknown transport \"pipe\": use ring or perf");
     }
 
     @Test
@@ -81,10 +83,22 @@ class CommandLineTest {
         assertTrue(r.out().contains("SEC(\"tp_btf/netif_receive_skb\")"), r.out());
         assertTrue(r.out().contains("SEC(\"raw_tp/net_dev_queue\")"), r.out());
         assertTrue(r.out().contains("#define NETCAP_STACKS       1"), r.out());
+        assertTrue(r.out().contains("#define NETCAP_PERF_EVENTS  0"), "ring buffer by default: " + r.out());
+        // BTF-typed hooks read the skb with plain loads; raw_tp only has an address to probe
+        assertTrue(r.out().contains("NETCAP_ARG_U32(ctx, -1), NETCAP_BTF_TYPED)"), r.out());
+        assertTrue(r.out().contains("NETCAP_ARG_U32(ctx->args, -1), NETCAP_PROBED)"), r.out());
         assertTrue(r.out().contains("{0x65, 0x74, 0x68, 0x30}"), r.out());
         assertTrue(r.out().contains("netcap_filter_l2_len"), r.out());
         assertTrue(r.out().contains("clang"), r.out());
         assertFalse(r.out().contains("@@"), r.out());
+    }
+
+    @Test
+    void perfTransportGeneratesAPerfEventArray() {
+        assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
+        Result r = run("skb", "-f", "tp_btf:netif_receive_skb", "--transport", "perf", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("#define NETCAP_PERF_EVENTS  1"), r.out());
     }
 
     private static void assertUsage(Result r, String expected) {
