@@ -95,6 +95,23 @@ static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff
 	return net ? NETCAP_READ(mode, net, ns.inum) : 0;
 }
 
+/* -i on a BTF-typed hook: compares the name in place, without copying it out first. */
+static __always_inline int netcap_dev_is_ifname(struct net_device *dev)
+{
+	if (!dev)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < NETCAP_DEVNAME_LEN; i++) {
+		char c = dev->name[i];
+
+		if (c != netcap_ifname[i])
+			return 0;
+		if (c == 0)
+			return 1;
+	}
+	return 1;
+}
+
 static __always_inline void netcap_read_devname(struct net_device *dev, char *name)
 {
 	__builtin_memset(name, 0, NETCAP_DEVNAME_LEN);
@@ -106,7 +123,8 @@ static __always_inline void netcap_read_devname(struct net_device *dev, char *na
 static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
 					    const int mode)
 {
-	if (!NETCAP_IFNAME_SET)
+	/* with -i the name was read before the filter, except on BTF-typed hooks, which compare in place */
+	if (!NETCAP_IFNAME_SET || mode == NETCAP_BTF_TYPED)
 		netcap_read_devname(p->dev, s->ev.dev);
 	if (!NETCAP_NETNS)
 		p->netns = netcap_netns(p->dev, skb, mode);
@@ -234,8 +252,9 @@ static __always_inline __u32 netcap_fake_headers(struct sk_buff *skb, struct net
 
 /*
  * Counts the skb as seen at this hook, then runs -i, --netns and the filter on it. Returns this
- * CPU's scratch record when it matches, with the packet copied to s->data, the device name in
- * s->ev.dev and *p filled; NULL otherwise. *counters is the hook's counters (when not NULL).
+ * CPU's scratch record when it matches, with the packet copied to s->data and *p filled (and,
+ * on probed hooks with -i, the device name in s->ev.dev); NULL otherwise. *counters is the
+ * hook's counters (when not NULL).
  */
 static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, __u32 hook,
 							   struct netcap_counters **counters,
@@ -262,7 +281,10 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	 * The device name and namespace cost several kernel reads: before the filter only when
 	 * -i or --netns filter on them; otherwise netcap_describe() reads them for matches only.
 	 */
-	if (NETCAP_IFNAME_SET) {
+	if (NETCAP_IFNAME_SET && mode == NETCAP_BTF_TYPED) {
+		if (!netcap_dev_is_ifname(dev))
+			return NULL;
+	} else if (NETCAP_IFNAME_SET) {
 		netcap_read_devname(dev, s->ev.dev);
 		if (!netcap_ifname_matches(s->ev.dev))
 			return NULL;
