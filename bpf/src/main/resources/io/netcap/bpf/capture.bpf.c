@@ -56,8 +56,8 @@ struct {
  * a self-interrupt on this CPU (a VM exit under a hypervisor), on the packet's own path. The
  * ring buffer's default wakes the reader whenever it has caught up, which a fast reader always
  * has: about one interrupt per two packets, measured. So records are committed without a
- * wake-up until a sixteenth of the ring is pending; the reader also drains on its own timer,
- * which bounds how long a packet waits at low rates. The perf buffer (libbpf's set-up) wakes the
+ * wake-up, except the one that brings the pending data to a sixteenth of the ring; the reader
+ * also drains on its own timer, which bounds how long a packet waits at low rates. The perf buffer (libbpf's set-up) wakes the
  * reader on every record; it is here for kernels before 5.8 and for comparison.
  */
 static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u64 size)
@@ -69,8 +69,12 @@ static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u
 	return bpf_perf_event_output(ctx, &netcap_events, BPF_F_CURRENT_CPU, s, size);
 #else
 	__u64 pending = bpf_ringbuf_query(&netcap_events, BPF_RB_AVAIL_DATA);
-	__u64 ring = bpf_ringbuf_query(&netcap_events, BPF_RB_RING_SIZE);
-	__u64 flags = pending >= ring / 16 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	__u64 threshold = bpf_ringbuf_query(&netcap_events, BPF_RB_RING_SIZE) / 16;
+	/*
+	 * Only the record that crosses the threshold wakes the reader: while the reader is behind
+	 * (busy writing, descheduled) every record above the line would otherwise interrupt again.
+	 */
+	__u64 flags = pending < threshold && pending + size + 8 >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
 	/* checked last, next to the call, and 64-bit, so the verifier sees the bound on the register passed */
 	netcap_barrier_var(size);
