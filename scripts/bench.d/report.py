@@ -156,12 +156,14 @@ def generate(meta, rows):
     base = stat(pps.get(('none', '-'), []))
     labels = {'none': 'none', 'tcpdump': 'tcpdump -i DEV -w', 'netcap-dump': 'netcap dump -Q in -i DEV -w',
               'netcap-dump-all': 'netcap dump -w (all devices, in+out)',
-              'netcap-dump-perf': 'netcap dump -Q in -i DEV --transport perf -w'}
+              'netcap-dump-perf': 'netcap dump -Q in -i DEV --transport perf -w',
+              'netcap-dump-base': 'netcap dump -Q in -i DEV -w, baseline build (%s)' % meta.get('baseline', '?')}
     fl = {'-': '–', 'all': '`udp` (all)', 'none': '`udp and dst port 1` (none)'}
     slow = {}
     for key in [('none', '-'), ('tcpdump', 'all'), ('tcpdump', 'none'), ('netcap-dump', 'all'),
                 ('netcap-dump', 'none'), ('netcap-dump-perf', 'all'), ('netcap-dump-perf', 'none'),
-                ('netcap-dump-all', 'all'), ('netcap-dump-all', 'none')]:
+                ('netcap-dump-all', 'all'), ('netcap-dump-all', 'none'),
+                ('netcap-dump-base', 'all'), ('netcap-dump-base', 'none')]:
         if key not in pps:
             continue
         s = stat(pps[key])
