@@ -18,8 +18,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Compiles BPF C into an ELF object with clang, caching objects on disk: the key covers clang's
- * version, the flags and every input file, so an unchanged program skips the (slow) compiler.
+ * Compiles BPF C into an ELF object with clang, caching objects on disk: the key covers which
+ * clang it is, the flags and every input file, so an unchanged program skips the (slow) compiler.
+ *
+ * <p>Which clang: its executable's real path, size and modification time, as ccache checks its
+ * compiler by default. A package upgrade replaces the file and so changes the key, and a cache
+ * hit starts no process at all ({@code clang --version} would cost a process start on every
+ * run). Only when the executable cannot be found on PATH is the version text used instead.
  */
 public final class ClangCompiler {
     /** -g makes clang emit BTF, which CO-RE relocations and global data need. */
@@ -30,6 +35,7 @@ public final class ClangCompiler {
     private final String clang;
     private final Path cacheDir;
     private String versionText;
+    private String identity;
 
     /** The result of {@link #compile}. {@code command} is the clang command line that produced (or, on a cache hit, would produce) the object. */
     public record Compilation(byte[] object, boolean cacheHit, List<String> command, String cacheKey) {
@@ -131,7 +137,7 @@ public final class ClangCompiler {
         }
     }
 
-    /** SHA-256 of clang's version, the flags and every file's name and text, as hex. */
+    /** SHA-256 of which clang it is, the flags and every file's name and text, as hex. */
     String cacheKey(String mainFile, Map<String, String> files) {
         MessageDigest sha;
         try {
@@ -140,7 +146,7 @@ public final class ClangCompiler {
             throw new IllegalStateException(e);
         }
         // Each part is length-prefixed so that no two different inputs hash the same bytes.
-        update(sha, clangVersion());
+        update(sha, clangIdentity());
         update(sha, String.join("\0", FLAGS));
         update(sha, mainFile);
         files.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(file -> {
@@ -157,7 +163,49 @@ public final class ClangCompiler {
         sha.update(bytes);
     }
 
-    /** clang --version, run once; this is also where a missing clang is noticed. */
+    /**
+     * "file PATH SIZE MTIME" of the clang executable, or "version TEXT" from {@link #clangVersion}
+     * when it is not a file found on PATH (which is also where a missing clang is reported).
+     */
+    private synchronized String clangIdentity() {
+        if (identity == null) {
+            Path executable = executable(clang);
+            if (executable != null) {
+                try {
+                    Path real = executable.toRealPath();
+                    identity = "file " + real + " " + Files.size(real) + " "
+                            + Files.getLastModifiedTime(real).toInstant();
+                } catch (IOException e) {
+                    // Fall back to asking clang itself.
+                }
+            }
+            if (identity == null) {
+                identity = "version " + clangVersion();
+            }
+        }
+        return identity;
+    }
+
+    /** The executable a process start would run for {@code command}: PATH is searched when it has no slash. */
+    private static Path executable(String command) {
+        if (command.contains("/")) {
+            Path path = Path.of(command);
+            return Files.isRegularFile(path) && Files.isExecutable(path) ? path : null;
+        }
+        String searchPath = System.getenv("PATH");
+        if (searchPath == null) {
+            return null;
+        }
+        for (String dir : searchPath.split(":", -1)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** clang --version, run once. */
     public synchronized String clangVersion() {
         if (versionText == null) {
             Result result = run(List.of(clang, "--version"));

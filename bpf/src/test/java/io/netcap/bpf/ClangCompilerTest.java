@@ -56,6 +56,32 @@ class ClangCompilerTest {
     }
 
     @Test
+    void aCacheHitStartsNoProcessAndAReplacedClangMisses(@TempDir Path bin) throws Exception {
+        // A stand-in for clang that counts its runs: the key names clang by its file, so a hit
+        // needs no "clang --version", and replacing the file changes the key.
+        Path runs = bin.resolve("runs");
+        Path fake = bin.resolve("counting-clang");
+        String script = "#!/bin/sh\necho run >> '" + runs + "'\nexec clang \"$@\"\n";
+        Files.writeString(fake, script);
+        fake.toFile().setExecutable(true);
+
+        ClangCompiler.Compilation first = new ClangCompiler(fake.toString(), cache).compile(sources("3"));
+        assertFalse(first.cacheHit());
+        assertEquals(1, Files.readAllLines(runs).size(), "the compile is the only run");
+
+        ClangCompiler.Compilation hit = new ClangCompiler(fake.toString(), cache).compile(sources("3"));
+        assertTrue(hit.cacheHit());
+        assertEquals(first.cacheKey(), hit.cacheKey());
+        assertEquals(1, Files.readAllLines(runs).size(), "a hit runs nothing");
+
+        Files.writeString(fake, script + "# upgraded\n");
+        ClangCompiler.Compilation replaced = new ClangCompiler(fake.toString(), cache).compile(sources("3"));
+        assertFalse(replaced.cacheHit(), "another clang is another key");
+        assertNotEquals(first.cacheKey(), replaced.cacheKey());
+        assertEquals(2, Files.readAllLines(runs).size());
+    }
+
+    @Test
     void withoutACacheDirEveryCompileRunsClang() {
         ClangCompiler clang = new ClangCompiler("clang", null);
         assertFalse(clang.compile(sources("1")).cacheHit());

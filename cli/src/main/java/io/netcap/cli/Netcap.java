@@ -1,19 +1,57 @@
 package io.netcap.cli;
 
+import io.netcap.bpf.btf.Btf;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The netcap command: subcommands for each way of capturing. */
+/**
+ * The netcap command: subcommands for each way of capturing.
+ *
+ * <p>The subcommands are added in {@link #commandLine} rather than listed in the annotation:
+ * picocli builds the model of every subcommand it is given, by reflection, so when the first
+ * argument names one, only that one is built (the others cannot be reached then).
+ */
 @Command(name = "netcap",
         mixinStandardHelpOptions = true,
         versionProvider = Netcap.Version.class,
         description = "Capture packets inside the Linux kernel, at any hook that sees an sk_buff, "
-                + "filtered with tcpdump expressions in the kernel.",
-        subcommands = {SkbCommand.class, DumpCommand.class, BacktraceCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
+                + "filtered with tcpdump expressions in the kernel.")
 public final class Netcap implements Runnable {
+    /** Every subcommand's name, in the order help lists them. */
+    static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "list", "help");
+    /** The subcommands that (usually) read the kernel's BTF. */
+    private static final List<String> BTF_USERS = List.of("skb", "dump", "backtrace", "list");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private static Object newSubcommand(String name) {
+        return switch (name) {
+            case "skb" -> new SkbCommand();
+            case "dump" -> new DumpCommand();
+            case "backtrace" -> new BacktraceCommand();
+            case "list" -> new ListCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
+
+    /**
+     * The command line for these arguments: with every subcommand, or only with the one the
+     * first argument names ("help" shows the others, so it gets them all).
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Netcap());
+        String only = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]) ? args[0] : null;
+        for (String name : SUBCOMMANDS) {
+            if (only == null || only.equals(name)) {
+                cl.addSubcommand(name, newSubcommand(name));
+            }
+        }
+        return cl;
+    }
 
     @Override
     public void run() {
@@ -21,12 +59,16 @@ public final class Netcap implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && BTF_USERS.contains(args[0]) && Btf.VMLINUX.toFile().canRead()) {
+            // Most hooks are resolved through the kernel's BTF: read it while picocli parses.
+            Btf.prefetchVmlinux();
+        }
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs netcap with the given output streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Netcap());
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorReporter());

@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The command line in-process: help, usage errors and --dry-run need neither root nor a kernel
@@ -24,6 +26,23 @@ class CommandLineTest {
         StringWriter err = new StringWriter();
         int code = Netcap.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        assertEquals(Netcap.SUBCOMMANDS, List.copyOf(Netcap.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
+        assertEquals(Netcap.SUBCOMMANDS, List.copyOf(Netcap.commandLine(new String[0]).getSubcommands().keySet()));
+        assertEquals("help", Netcap.SUBCOMMANDS.get(Netcap.SUBCOMMANDS.size() - 1));
+        assertEquals(Netcap.SUBCOMMANDS, List.copyOf(Netcap.commandLine(new String[] {"help", "dump"}).getSubcommands().keySet()));
+        assertEquals(Netcap.SUBCOMMANDS, List.copyOf(Netcap.commandLine(new String[] {"dumb"}).getSubcommands().keySet()));
+        for (String name : Netcap.SUBCOMMANDS.subList(0, Netcap.SUBCOMMANDS.size() - 1)) {
+            CommandLine only = Netcap.commandLine(new String[] {name, "--help"});
+            assertEquals(List.of(name), List.copyOf(only.getSubcommands().keySet()));
+            assertEquals(name, only.getSubcommands().get(name).getCommandSpec().name(), "the annotation's name");
+        }
+        Result typo = run("dumb");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().startsWith("netcap: Unmatched argument at index 0: 'dumb'"), typo.err());
     }
 
     @Test

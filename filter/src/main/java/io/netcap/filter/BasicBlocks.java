@@ -10,8 +10,21 @@ import java.util.List;
  * only at their first instruction and leave only through their last.
  */
 final class BasicBlocks {
-    /** Instructions {@code start..end}, both inclusive. */
-    record Block(int id, int start, int end) {}
+    /**
+     * Instructions {@code start..end}, both inclusive. equals and hashCode are written out: the
+     * generated ones are bootstrapped through method handles, which is slow on a cold start.
+     */
+    record Block(int id, int start, int end) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Block other && id == other.id && start == other.start && end == other.end;
+        }
+
+        @Override
+        public int hashCode() {
+            return (id * 31 + start) * 31 + end;
+        }
+    }
 
     private final List<Block> blocks;
     private final int[] blockStartingAt;

@@ -34,9 +34,32 @@ final class CFunctionWriter {
     /** Where control goes when a block ends: a constant return or another block. */
     private sealed interface Exit permits Return, Goto {}
 
-    private record Return(long value) implements Exit {}
+    // equals and hashCode are written out: a record's generated ones are bootstrapped through
+    // method handles on first use, which spins dozens of classes in a cold start.
 
-    private record Goto(BasicBlocks.Block block) implements Exit {}
+    private record Return(long value) implements Exit {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Return other && value == other.value;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(value);
+        }
+    }
+
+    private record Goto(BasicBlocks.Block block) implements Exit {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Goto other && java.util.Objects.equals(block, other.block);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(block);
+        }
+    }
 
     private final CbpfProgram program;
     private final List<CbpfInstruction> insns;

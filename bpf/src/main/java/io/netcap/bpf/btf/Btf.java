@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,12 @@ import java.util.Set;
  * enum such as {@code skb_drop_reason} mean.
  *
  * <p>Loading only checks the blob and records where each type starts (well under 100 ms for a
- * ~6 MB vmlinux); names are decoded when a query needs them, and the name index is built on
- * the first by-name lookup. Instances are immutable after construction and safe to share
- * between threads.
+ * ~6 MB vmlinux); names are decoded when a query needs them. The first few by-name lookups
+ * each scan the type records, comparing name bytes in place: a capture makes only a handful,
+ * and indexing all ~130,000 names of vmlinux would cost more than they do. Past
+ * {@value #SCANS_BEFORE_INDEX} distinct lookups, or for anything that lists names, a full name
+ * index is built once and answers from then on. Instances are immutable after construction
+ * (the lookup caches aside) and safe to share between threads.
  *
  * <p>Lookups by name that return a collection ({@link #funcParams}, {@link #tracepointParams},
  * {@link #enumValues}) throw {@link NoSuchElementException} when the name is absent, since an
@@ -40,6 +44,9 @@ public final class Btf {
     /** The tracepoint's iterator function; unlike the typedef's proto, its proto carries parameter names. */
     static final String TRACEPOINT_ITERATOR_PREFIX = "__traceiter_";
 
+    /** Distinct by-name lookups answered by scanning before the full name index is built instead. */
+    static final int SCANS_BEFORE_INDEX = 16;
+
     private static Btf vmlinuxInstance;
 
     private final String source;
@@ -48,12 +55,11 @@ public final class Btf {
     private final BtfTypeRenderer renderer;
     private final BtfPrototypes prototypes;
     private final BtfEnumReader enums;
-    private volatile NameLookups lookups;
+    private volatile BtfNameIndex nameIndex;
+    private volatile SkbPointerMatcher skbMatcher;
     private volatile List<SkbFunction> skbFunctions;
-
-    /** The name index and what is derived from it, built together on first use. */
-    private record NameLookups(BtfNameIndex names, SkbPointerMatcher skbMatcher) {
-    }
+    /** Answers of by-name scans by "KIND name", kept until the index exists; guarded by this. */
+    private final Map<String, int[]> scanned = new HashMap<>();
 
     private Btf(String source, BtfTypeTable types, BtfStrings strings) {
         this.source = source;
@@ -70,6 +76,30 @@ public final class Btf {
             vmlinuxInstance = load(VMLINUX);
         }
         return vmlinuxInstance;
+    }
+
+    /**
+     * Starts reading the running kernel's BTF (and finding {@code struct sk_buff}, which every
+     * BTF-typed hook needs) on a background thread, for a command that has other work to do
+     * first, such as parsing its arguments: {@link #vmlinux} then waits for that read rather than
+     * starting its own. Failures are not reported here; {@link #vmlinux} reads again and throws.
+     */
+    public static void prefetchVmlinux() {
+        Thread reader = new Thread(new Prefetch(), "netcap-btf-prefetch");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A class rather than a lambda: the first lambda of a process costs a cold start more. */
+    private static final class Prefetch implements Runnable {
+        @Override
+        public void run() {
+            try {
+                vmlinux().skbMatcher();
+            } catch (Exception | LinkageError | OutOfMemoryError ignored) {
+                // vmlinux() will read again and report it.
+            }
+        }
     }
 
     /** Reads a standalone BTF file (raw blob, as in /sys/kernel/btf/vmlinux; not an ELF .BTF section). */
@@ -120,7 +150,7 @@ public final class Btf {
 
     /** The lowest id of a type with this name and kind. */
     public Optional<Integer> findType(String name, BtfKind kind) {
-        int[] ids = lookups().names().ids(name, kind);
+        int[] ids = ids(name, kind);
         return ids.length == 0 ? Optional.empty() : Optional.of(ids[0]);
     }
 
@@ -135,7 +165,7 @@ public final class Btf {
 
     /** Parameters of the kernel function with this name, or empty if BTF has no such FUNC. */
     public Optional<List<BtfParam>> findFuncParams(String funcName) {
-        int[] ids = lookups().names().ids(funcName, BtfKind.FUNC);
+        int[] ids = ids(funcName, BtfKind.FUNC);
         for (int id : ids) {
             int proto = prototypes.protoBehind(id);
             if (proto > 0) {
@@ -153,7 +183,7 @@ public final class Btf {
 
     /** The 1-based indices of every {@code struct sk_buff *} parameter, ascending. */
     public List<Integer> skbArguments(List<BtfParam> params) {
-        SkbPointerMatcher matcher = lookups().skbMatcher();
+        SkbPointerMatcher matcher = skbMatcher();
         List<Integer> found = new ArrayList<>();
         for (BtfParam param : params) {
             if (matcher.isSkbPointer(param.typeId())) {
@@ -200,7 +230,7 @@ public final class Btf {
      * parameter list with names, so borrow them when the types line up exactly.
      */
     private List<BtfParam> namedTracepointParams(String event, List<BtfParam> typed) {
-        for (int id : lookups().names().ids(TRACEPOINT_ITERATOR_PREFIX + event, BtfKind.FUNC)) {
+        for (int id : ids(TRACEPOINT_ITERATOR_PREFIX + event, BtfKind.FUNC)) {
             int proto = prototypes.protoBehind(id);
             if (proto < 0) {
                 continue;
@@ -232,7 +262,7 @@ public final class Btf {
     /** Every tracepoint with BTF-described arguments (btf_trace_* typedefs), prefix removed, sorted. */
     public List<String> tracepointNames() {
         List<String> names = new ArrayList<>();
-        for (String typedef : lookups().names().names(BtfKind.TYPEDEF)) {
+        for (String typedef : nameIndex().names(BtfKind.TYPEDEF)) {
             if (typedef.startsWith(TRACEPOINT_TYPEDEF_PREFIX)) {
                 names.add(typedef.substring(TRACEPOINT_TYPEDEF_PREFIX.length()));
             }
@@ -256,7 +286,7 @@ public final class Btf {
     }
 
     private List<SkbFunction> scanFunctionsWithSkb() {
-        SkbPointerMatcher matcher = lookups().skbMatcher();
+        SkbPointerMatcher matcher = skbMatcher();
         Set<SkbFunction> found = new LinkedHashSet<>();
         List<Integer> skbArgs = new ArrayList<>();
         for (int id = 1; id <= types.count(); id++) {
@@ -300,7 +330,7 @@ public final class Btf {
     public Optional<Map<Long, String>> findEnumValues(String enumName) {
         Integer fallback = null;
         for (BtfKind kind : new BtfKind[] {BtfKind.ENUM, BtfKind.ENUM64}) {
-            for (int id : lookups().names().ids(enumName, kind)) {
+            for (int id : ids(enumName, kind)) {
                 if (types.vlen(id) > 0) {
                     return Optional.of(enums.values(id));
                 }
@@ -317,15 +347,57 @@ public final class Btf {
         return renderer.render(typeId);
     }
 
-    private NameLookups lookups() {
-        NameLookups built = lookups;
+    /**
+     * Ids of the types of this kind with this name, ascending (callers must not modify the array):
+     * from the name index once it exists, else from a scan, until lookups become many enough
+     * that building the index is the cheaper way.
+     */
+    private int[] ids(String name, BtfKind kind) {
+        BtfNameIndex index = nameIndex;
+        if (index != null) {
+            return index.ids(name, kind);
+        }
+        synchronized (this) {
+            if (nameIndex == null && BtfNameIndex.scannable(name)) {
+                String key = kind.name() + ' ' + name;
+                int[] ids = scanned.get(key);
+                if (ids == null && scanned.size() < SCANS_BEFORE_INDEX) {
+                    ids = BtfNameIndex.scan(types, strings, name, kind);
+                    scanned.put(key, ids);
+                }
+                if (ids != null) {
+                    return ids;
+                }
+            }
+            return nameIndex().ids(name, kind);
+        }
+    }
+
+    /** The full name index, built on first use. */
+    private BtfNameIndex nameIndex() {
+        BtfNameIndex built = nameIndex;
         if (built == null) {
             synchronized (this) {
-                built = lookups;
+                built = nameIndex;
                 if (built == null) {
-                    BtfNameIndex names = new BtfNameIndex(types, strings);
-                    built = new NameLookups(names, new SkbPointerMatcher(types, names));
-                    lookups = built;
+                    built = new BtfNameIndex(types, strings);
+                    nameIndex = built;
+                    scanned.clear();
+                }
+            }
+        }
+        return built;
+    }
+
+    private SkbPointerMatcher skbMatcher() {
+        SkbPointerMatcher built = skbMatcher;
+        if (built == null) {
+            synchronized (this) {
+                built = skbMatcher;
+                if (built == null) {
+                    built = new SkbPointerMatcher(types, ids(SkbPointerMatcher.SKB_STRUCT, BtfKind.STRUCT),
+                            ids(SkbPointerMatcher.SKB_STRUCT, BtfKind.FWD));
+                    skbMatcher = built;
                 }
             }
         }

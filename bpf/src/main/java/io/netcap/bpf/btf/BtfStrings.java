@@ -34,6 +34,22 @@ final class BtfStrings {
         return offset >= 0 && offset < section.length;
     }
 
+    /**
+     * Whether the string at this offset is exactly these bytes, compared in place. The offset
+     * must be valid, and {@code bytes} must not contain NUL.
+     */
+    boolean matches(int offset, byte[] bytes) {
+        if (offset + bytes.length >= section.length) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (section[offset + i] != bytes[i]) {
+                return false;
+            }
+        }
+        return section[offset + bytes.length] == 0;
+    }
+
     /** The string starting at this offset; offset 0 is the empty string BTF uses for "anonymous". */
     String at(int offset) {
         int end = offset;

@@ -13,10 +13,14 @@ final class SkbPointerMatcher {
     private final BtfTypeTable types;
     private final int[] skbStructIds;
 
-    SkbPointerMatcher(BtfTypeTable types, BtfNameIndex names) {
+    static final String SKB_STRUCT = "sk_buff";
+
+    /**
+     * @param full    the ids of {@code struct sk_buff} definitions (STRUCT records named sk_buff)
+     * @param forward the ids of forward declarations named sk_buff (FWD records)
+     */
+    SkbPointerMatcher(BtfTypeTable types, int[] full, int[] forward) {
         this.types = types;
-        int[] full = names.ids("sk_buff", BtfKind.STRUCT);
-        int[] forward = names.ids("sk_buff", BtfKind.FWD);
         this.skbStructIds = new int[full.length + forward.length];
         System.arraycopy(full, 0, skbStructIds, 0, full.length);
         System.arraycopy(forward, 0, skbStructIds, full.length, forward.length);

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Queries against a small hand-built blob that mimics the shapes found in vmlinux BTF. */
 class BtfQueriesTest {
     private static Btf btf;
+    /** The fixture's bytes, for tests that need an instance of their own. */
+    private static byte[] blob;
 
     // Type ids of the fixture, named after what they are.
     private static int intId;
@@ -109,6 +111,7 @@ class BtfQueriesTest {
         b.typedef("btf_trace_odd", b.ptr(b.funcProto(0, param("", intId))));
         b.typedef("not_a_tracepoint", intId);
         btf = b.parse();
+        blob = b.build();
     }
 
     @Test
@@ -243,6 +246,31 @@ class BtfQueriesTest {
         assertEquals(Map.of(), btf.enumValues("fwd_only_enum"));
         assertThrows(NoSuchElementException.class, () -> btf.enumValues("no_such_enum"));
         assertFalse(btf.findEnumValues("no_such_enum").isPresent());
+    }
+
+    @Test
+    void scannedLookupsAnswerLikeTheNameIndex() throws BtfException {
+        // A fresh instance answers its first lookups by scanning the records and builds the name
+        // index only after Btf.SCANS_BEFORE_INDEX of them; listing names builds it at once.
+        List<String> names = List.of("sk_buff", "foo", "u32", "skb_drop_reason", "int", "unsigned int", "my_rcv",
+                "two_skbs", "__traceiter_my_drop", "btf_trace_my_drop", "nonexistent", "sk_buf", "sk_buffx",
+                "", "h\u00e9llo", "sk_buff\0x", "wide_enum");
+        Btf scanning = Btf.parse(java.nio.ByteBuffer.wrap(blob), "scanning");
+        Btf indexed = Btf.parse(java.nio.ByteBuffer.wrap(blob), "indexed");
+        indexed.tracepointNames();
+        int lookups = 0;
+        for (String name : names) {
+            for (BtfKind kind : BtfKind.values()) {
+                assertEquals(indexed.findType(name, kind), scanning.findType(name, kind), kind + " " + name);
+                lookups++;
+            }
+            assertEquals(indexed.findFuncParams(name), scanning.findFuncParams(name), name);
+        }
+        assertTrue(lookups > Btf.SCANS_BEFORE_INDEX, "both ways were compared");
+        Btf fresh = Btf.parse(java.nio.ByteBuffer.wrap(blob), "fresh");
+        assertEquals(btf.tracepointParams("my_drop"), fresh.tracepointParams("my_drop"));
+        assertEquals(btf.skbArguments(btf.funcParams("two_skbs")), fresh.skbArguments(fresh.funcParams("two_skbs")));
+        assertEquals(btf.enumValues("skb_drop_reason"), fresh.enumValues("skb_drop_reason"));
     }
 
     @Test
