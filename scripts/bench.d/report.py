@@ -242,6 +242,19 @@ def generate(meta, rows):
             w('| %s | %s | %s | %s |' % (r[1], r[2], r[3], r[4] if len(r) > 4 else '-'))
         w('')
 
+    tcp = [r for r in rows if r[0] == 'tcp' and len(r) >= 4]
+    if tcp:
+        w('### Check: TCP bulk transfer')
+        w('')
+        w('iperf3 for 1 s from the sending namespace (TCP keeps the payload in page fragments; the veth '
+          'hands 64 KiB GSO packets to the receiver whole), filter `tcp`, 1514 bytes captured per packet.')
+        w('')
+        w('| capture | records | records with fewer bytes than min(wire length, 1514) |')
+        w('| --- | --- | --- |')
+        for r in tcp:
+            w('| %s | %s | %s |' % (r[1], r[2], r[3]))
+        w('')
+
     # ---- targets
     w('### Targets')
     w('')
