@@ -83,6 +83,25 @@ final class TestNetwork implements AutoCloseable {
                 "echo -n '" + payload + "' > /dev/udp/" + addrB + "/" + port);
     }
 
+    /** A device's MAC address, as aa:bb:cc:dd:ee:ff. */
+    String mac(String ns, String dev) throws IOException {
+        return run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/address").strip();
+    }
+
+    /**
+     * {@code count} 60-byte UDP frames from A to B's port 9, sent by trafgen through its mmap TX
+     * ring: the kernel builds each skb with only the Ethernet header in the linear part and the
+     * rest in page fragments (as TCP's sends and GRO do with payloads).
+     */
+    void udpFromPageFragments(int count, java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path cfg = dir.resolve("frags.cfg");
+        java.nio.file.Files.writeString(cfg, "{ eth(da=" + mac(nsB, devB) + ", sa=" + mac(nsA, devA) + "), ipv4(saddr="
+                + addrA + ", daddr=" + addrB + ", ttl=64), udp(sport=40000, dport=9), fill(0x41, 18) }\n");
+        // trafgen writes a temporary file into its working directory, which may be read-only
+        run("ip", "netns", "exec", nsA, "bash", "-c", "cd " + dir + " && exec timeout 20 trafgen --dev " + devA
+                + " --conf " + cfg + " -n " + count + " -q");
+    }
+
     /** A TCP connect from A to a closed port on B: SYN, then RST. */
     void tcpConnect(int port) throws IOException {
         exec(List.of("ip", "netns", "exec", nsA, "timeout", "5", "bash", "-c",

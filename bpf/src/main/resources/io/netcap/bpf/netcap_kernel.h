@@ -62,6 +62,28 @@ struct sk_buff {
 	__u16 mac_header;
 	unsigned char *head;
 	unsigned char *data;
+	unsigned int end;      /* sk_buff_data_t: an offset from head on 64-bit kernels */
+} __attribute__((preserve_access_index));
+
+/*
+ * One page fragment of an skb: skb_frag_t, which has been struct bio_vec (5.4-6.4: bv_page,
+ * bv_len, bv_offset) and struct skb_frag (netmem, len, offset), the same 16-byte layout. A
+ * netmem with bit 0 set is not a page (device memory) and cannot be read.
+ */
+struct netcap_frag {
+	__u64 page;
+	__u32 len;
+	__u32 offset;
+};
+
+struct skb_shared_info {
+	__u8 nr_frags;
+	struct netcap_frag frags[1];
+} __attribute__((preserve_access_index));
+
+/* Only its size is used: the stride of the vmemmap array of struct pages. */
+struct page {
+	unsigned long flags;
 } __attribute__((preserve_access_index));
 
 /* Function arguments in a kprobe, by 0-based index (x86-64 calling convention). */

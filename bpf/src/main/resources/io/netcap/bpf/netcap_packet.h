@@ -18,9 +18,13 @@ _Static_assert(NETCAP_COPY_SIZE <= 0xFFFF, "copy size");
 /* Room for headers --fake-hdr puts in front of a full-size copy. */
 #define NETCAP_FAKE_HDR_MAX 54
 
+/*
+ * data is twice the window: the verifier bounds a page fragment's copy by the maxima of its
+ * offset and of its length separately, each up to NETCAP_COPY_SIZE.
+ */
 struct netcap_scratch {
 	struct netcap_event ev;
-	__u8 data[NETCAP_FILTER_WINDOW + 64];
+	__u8 data[2 * NETCAP_FILTER_WINDOW + 64];
 };
 
 /*
@@ -56,6 +60,27 @@ struct {
 
 /* Keeps clang from folding a bounds check into a form the verifier cannot follow. */
 #define netcap_barrier_var(v) asm volatile("" : "+r"(v))
+
+/*
+ * The addresses of the kernel variables page_offset_base and vmemmap_base (where the kernel maps
+ * physical memory and its struct pages, randomized at boot), from /proc/kallsyms, written by
+ * netcap before the programs attach. They turn a fragment's struct page into the page's
+ * address. Zero where kallsyms lists no data symbols: then page fragments are not read.
+ */
+struct netcap_layout {
+	__u64 page_offset_base_addr;
+	__u64 vmemmap_base_addr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct netcap_layout);
+} netcap_layout SEC(".maps");
+
+#define NETCAP_MAX_FRAGS 17 /* MAX_SKB_FRAGS with 4 KiB pages */
+#define NETCAP_PAGE_SIZE 4096
 
 /* Where a matched packet is and what it is. */
 struct netcap_packet {
@@ -187,6 +212,58 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	*linear = (__s64)(len - data_len) + delta;
 	p->wire = (__s64)len + delta;
 	return *linear > 0 && p->wire > 0;
+}
+
+/*
+ * Appends the skb's page fragments to the copy of its linear part (copied bytes), up to
+ * NETCAP_COPY_SIZE, and returns the new length. Packets built from pages (TCP's sends, GSO and
+ * GRO packets, many NIC drivers) keep little more than their headers in the linear part. Stops
+ * at the first fragment it cannot read; frag_list chains are not followed.
+ */
+static __always_inline __u32 netcap_copy_frags(struct sk_buff *skb, struct netcap_scratch *s, __u32 copied,
+					       const int mode)
+{
+	__u32 zero = 0;
+	struct netcap_layout *layout = bpf_map_lookup_elem(&netcap_layout, &zero);
+	__u64 page_size = bpf_core_type_size(struct page);
+	__u64 page_offset_base = 0, vmemmap_base = 0;
+
+	if (!layout || !layout->page_offset_base_addr || !layout->vmemmap_base_addr || !page_size)
+		return copied;
+	if (bpf_probe_read_kernel(&page_offset_base, sizeof(page_offset_base), (void *)layout->page_offset_base_addr)
+	    || bpf_probe_read_kernel(&vmemmap_base, sizeof(vmemmap_base), (void *)layout->vmemmap_base_addr)
+	    || !page_offset_base || !vmemmap_base)
+		return copied;
+	unsigned char *head = NETCAP_READ(mode, skb, head);
+	__u32 end = NETCAP_READ(mode, skb, end);
+	struct skb_shared_info *sh = (struct skb_shared_info *)(head + end);
+	__u8 nr = BPF_CORE_READ(sh, nr_frags);
+	__u64 frags = (__u64)sh + bpf_core_field_offset(struct skb_shared_info, frags);
+
+	for (int i = 0; i < NETCAP_MAX_FRAGS; i++) {
+		struct netcap_frag f;
+
+		if (i >= nr || copied >= NETCAP_COPY_SIZE)
+			break;
+		if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(frags + i * sizeof(f))))
+			break;
+		if ((f.page & 1) || f.page < vmemmap_base)
+			break; /* device memory (net_iov), or not a struct page */
+		__u64 addr = page_offset_base + (f.page - vmemmap_base) / page_size * NETCAP_PAGE_SIZE + f.offset;
+		/* 64-bit and checked next to the call, so the verifier keeps both bounds (see netcap_send) */
+		__u64 room = NETCAP_COPY_SIZE - (__u64)copied;
+		__u64 n = f.len < room ? f.len : room;
+		__u64 at = copied;
+
+		netcap_barrier_var(n);
+		netcap_barrier_var(at);
+		if (n > NETCAP_COPY_SIZE || at > NETCAP_COPY_SIZE)
+			break;
+		if (bpf_probe_read_kernel(s->data + at, n, (void *)addr))
+			break;
+		copied = (__u32)(at + n);
+	}
+	return copied;
 }
 
 #if NETCAP_FAKE_HDR
@@ -321,6 +398,12 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		p->link = NETCAP_LINKTYPE_ETHERNET;
 		p->wire += prefix;
 		n += prefix;
+	} else if (n < NETCAP_COPY_SIZE && p->wire > n) {
+		/* all of the linear part is in, and the rest of the packet is in page fragments */
+		n = netcap_copy_frags(skb, s, n, mode);
+		netcap_barrier_var(n);
+		if (n > NETCAP_COPY_SIZE)
+			return NULL;
 	}
 	p->copied = n;
 

@@ -26,9 +26,11 @@ final class ProgramLoader {
 
     /**
      * Attaches every hook's program, adding each link to {@code links} as it is made, so the
-     * caller detaches the ones already attached when a later one fails.
+     * caller detaches the ones already attached when a later one fails. First hands the program
+     * the kernel's memory layout, so it can read page fragments from the first packet on.
      */
     static void attach(BpfObject object, CaptureProgram program, List<BpfLink> links) {
+        KernelLayout.writeTo(object);
         for (CaptureHook hook : program.hooks()) {
             try {
                 links.add(object.program(hook.programName()).attach());

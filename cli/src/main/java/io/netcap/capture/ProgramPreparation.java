@@ -37,6 +37,9 @@ final class ProgramPreparation {
             throw new NetcapException(NetcapException.RUNTIME,
                     "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
         }
+        if (!settings.dryRun()) {
+            KernelLayout.prefetch(); // read while the program is compiled and loaded
+        }
         HookResolver resolver = new HookResolver(TraceFs.open());
         List<CaptureHook> hooks = resolver.resolve(specs);
         return new Prepared(new CaptureProgram(hooks, filter, settings.captureSize(), settings.stacks(),
