@@ -1,7 +1,6 @@
 package io.netcap.capture;
 
 import io.netcap.bpf.BpfObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,22 +50,32 @@ final class KernelLayout {
 
     /** Both addresses from a kallsyms file, or empty when it lacks either (or hides addresses as 0). */
     static Optional<Addresses> find(Path kallsyms) {
-        long pageOffsetBase = 0;
-        long vmemmapBase = 0;
-        try (BufferedReader r = Files.newBufferedReader(kallsyms, StandardCharsets.ISO_8859_1)) {
-            String line;
-            while ((pageOffsetBase == 0 || vmemmapBase == 0) && (line = r.readLine()) != null) {
-                if (line.endsWith(" page_offset_base")) {
-                    pageOffsetBase = address(line);
-                } else if (line.endsWith(" vmemmap_base")) {
-                    vmemmapBase = address(line);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
+        String text;
+        try {
+            // One bulk read and two intrinsic searches: kallsyms is megabytes, and this runs
+            // while netcap starts, when a line-by-line loop would still be interpreted.
+            text = new String(Files.readAllBytes(kallsyms), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
             return Optional.empty();
         }
+        long pageOffsetBase = symbol(text, "page_offset_base");
+        long vmemmapBase = symbol(text, "vmemmap_base");
         return pageOffsetBase != 0 && vmemmapBase != 0
                 ? Optional.of(new Addresses(pageOffsetBase, vmemmapBase)) : Optional.empty();
+    }
+
+    /** The address on the line "ADDRESS TYPE name", or 0 when there is none. */
+    private static long symbol(String kallsyms, String name) {
+        int at = kallsyms.indexOf(" " + name + "\n");
+        if (at < 0) {
+            return 0;
+        }
+        int start = kallsyms.lastIndexOf('\n', at) + 1;
+        try {
+            return address(kallsyms.substring(start, at));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static long address(String line) {
