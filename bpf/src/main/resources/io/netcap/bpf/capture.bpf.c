@@ -62,10 +62,11 @@ struct {
  */
 static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u64 size)
 {
-#if NETCAP_PERF_EVENTS
+	/* 64-bit, so that the bound the verifier sees is on the register passed to the helper */
 	netcap_barrier_var(size);
 	if (size > sizeof(struct netcap_scratch))
 		return -1;
+#if NETCAP_PERF_EVENTS
 	return bpf_perf_event_output(ctx, &netcap_events, BPF_F_CURRENT_CPU, s, size);
 #else
 	__u64 pending = bpf_ringbuf_query(&netcap_events, BPF_RB_AVAIL_DATA);
@@ -76,10 +77,6 @@ static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u
 	 */
 	__u64 flags = pending < threshold && pending + size + 8 >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
-	/* checked last, next to the call, and 64-bit, so the verifier sees the bound on the register passed */
-	netcap_barrier_var(size);
-	if (size > sizeof(struct netcap_scratch))
-		return -1;
 	return bpf_ringbuf_output(&netcap_events, s, size, flags);
 #endif
 }

@@ -123,18 +123,7 @@ static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff
 /* -i on a BTF-typed hook: compares the name in place, without copying it out first. */
 static __always_inline int netcap_dev_is_ifname(struct net_device *dev)
 {
-	if (!dev)
-		return 0;
-#pragma unroll
-	for (int i = 0; i < NETCAP_DEVNAME_LEN; i++) {
-		char c = dev->name[i];
-
-		if (c != netcap_ifname[i])
-			return 0;
-		if (c == 0)
-			return 1;
-	}
-	return 1;
+	return dev && netcap_ifname_matches(dev->name);
 }
 
 static __always_inline void netcap_read_devname(struct net_device *dev, char *name)
@@ -250,7 +239,7 @@ static __always_inline __u32 netcap_copy_frags(struct sk_buff *skb, struct netca
 		if ((f.page & 1) || f.page < vmemmap_base)
 			break; /* device memory (net_iov), or not a struct page */
 		__u64 addr = page_offset_base + (f.page - vmemmap_base) / page_size * NETCAP_PAGE_SIZE + f.offset;
-		/* 64-bit and checked next to the call, so the verifier keeps both bounds (see netcap_send) */
+		/* 64-bit and checked next to the call, so the verifier keeps both bounds */
 		__u64 room = NETCAP_COPY_SIZE - (__u64)copied;
 		__u64 n = f.len < room ? f.len : room;
 		__u64 at = copied;
