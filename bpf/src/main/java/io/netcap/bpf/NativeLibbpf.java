@@ -234,33 +234,6 @@ final class NativeLibbpf {
         @SaveError
         int bpf_map_lookup_and_delete_elem(int fd, @In byte[] key, @Out byte[] value);
 
-        // ---- ring buffer ----
-
-        /** typedef int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size); */
-        interface RingBufferSampleFn {
-            @Delegate
-            int call(Pointer ctx, Pointer data, @size_t long size);
-        }
-
-        // struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_fn sample_cb, void *ctx,
-        //                                      const struct ring_buffer_opts *opts);
-        @SaveError
-        Pointer ring_buffer__new(int mapFd, RingBufferSampleFn sampleCb, Pointer ctx, Pointer opts);
-
-        // int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);
-        @SaveError
-        int ring_buffer__poll(Pointer rb, int timeoutMs);
-
-        // int ring_buffer__consume(struct ring_buffer *rb);
-        @SaveError
-        int ring_buffer__consume(Pointer rb);
-
-        // int ring_buffer__epoll_fd(const struct ring_buffer *rb);
-        int ring_buffer__epoll_fd(Pointer rb);
-
-        // void ring_buffer__free(struct ring_buffer *rb);
-        void ring_buffer__free(Pointer rb);
-
         // ---- perf buffer ----
 
         /** typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size); */
