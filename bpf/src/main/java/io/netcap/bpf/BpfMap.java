@@ -78,6 +78,24 @@ public final class BpfMap {
                 LIB.bpf_map__set_max_entries(handle(), maxEntries));
     }
 
+    /**
+     * Sets the contents a global-data map (.rodata, .data, their subsections) starts with; only
+     * before {@link BpfObject#load()}, and {@code value} must be exactly the map's value size.
+     * For .rodata this is how settings reach a program as constants: the kernel freezes it at
+     * load, and the verifier then knows every byte.
+     */
+    public void setInitialValue(byte[] value) {
+        if (value.length != valueSize()) {
+            throw new IllegalArgumentException("initial value of map " + name + " is " + valueSize()
+                    + " bytes, not " + value.length);
+        }
+        jnr.ffi.Pointer data = jnr.ffi.Memory.allocateDirect(NativeLibbpf.RUNTIME, value.length);
+        data.put(0, value, 0, value.length);
+        // libbpf copies the bytes into the map's own image before returning
+        NativeLibbpf.check("set initial value of map " + name,
+                LIB.bpf_map__set_initial_value(handle(), data, value.length));
+    }
+
     public boolean isPerCpu() {
         int type = type();
         return type == PERCPU_HASH || type == PERCPU_ARRAY || type == LRU_PERCPU_HASH

@@ -12,8 +12,12 @@ import jnr.ffi.Pointer;
 
 /**
  * A BPF ELF object opened by libbpf: its programs and maps, and the links attached from it.
- * {@link #close()} destroys the links first, then the object (which unloads programs and maps).
- * Not thread-safe.
+ *
+ * <p>The object is the one owner of those links: every attach through one of its
+ * {@link BpfProgram}s is remembered here, {@link #detachAll()} destroys them, and
+ * {@link #close()} destroys them and then the object (which unloads programs and maps). Both
+ * are best effort: one link failing to detach neither keeps the others attached nor keeps the
+ * object open. Not thread-safe.
  */
 public final class BpfObject implements AutoCloseable {
     /** Verifier logs of rejected programs run to hundreds of KiB; we keep the end. */
@@ -148,10 +152,42 @@ public final class BpfObject implements AutoCloseable {
         return result;
     }
 
-    /** Remembers a link so that closing the object detaches it before unloading its program. */
+    /** Remembers a link so that {@link #detachAll()} and {@link #close()} destroy it. */
     BpfLink register(BpfLink link) {
+        // Links their callers closed early need no destroying; forgetting them keeps a long
+        // session that attaches and detaches repeatedly from accumulating dead entries.
+        links.removeIf(BpfLink::isClosed);
         links.add(link);
         return link;
+    }
+
+    /**
+     * Destroys every link attached from this object's programs, newest first (the reverse of
+     * attaching, so a hook that depends on an earlier one goes first). Every link is tried even
+     * when some fail; none is remembered afterwards, so calling this again does nothing until
+     * the next attach. Links already closed by their callers are skipped.
+     *
+     * @throws BpfException the first detach failure, once all were tried; later failures are
+     *                      attached to it as suppressed exceptions
+     */
+    public void detachAll() {
+        RuntimeException first = null;
+        while (!links.isEmpty()) {
+            // Removed before closing: a link is destroyed at most once, whatever close() does.
+            BpfLink link = links.remove(links.size() - 1);
+            try {
+                link.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     Pointer handle() {
@@ -165,20 +201,27 @@ public final class BpfObject implements AutoCloseable {
         return handle == null;
     }
 
+    /**
+     * Detaches every link as {@link #detachAll()} does, then always closes the object, unloading
+     * its programs and maps, even if a detach failed: giving up there would leave the programs
+     * loaded and the object's fds and memory held for the rest of the process. Idempotent.
+     *
+     * @throws BpfException the first detach failure, after the object was closed
+     */
     @Override
     public void close() {
         if (handle == null) {
             return;
         }
-        for (int i = links.size() - 1; i >= 0; i--) {
-            links.get(i).close();
+        try {
+            detachAll();
+        } finally {
+            Pointer obj = handle;
+            handle = null;
+            LIB.bpf_object__close(obj);
+            // Keep the ELF image and name reachable until libbpf has let go of them.
+            java.lang.ref.Reference.reachabilityFence(elfImage);
+            java.lang.ref.Reference.reachabilityFence(nameString);
         }
-        links.clear();
-        Pointer obj = handle;
-        handle = null;
-        LIB.bpf_object__close(obj);
-        // Keep the ELF image and name reachable until libbpf has let go of them.
-        java.lang.ref.Reference.reachabilityFence(elfImage);
-        java.lang.ref.Reference.reachabilityFence(nameString);
     }
 }

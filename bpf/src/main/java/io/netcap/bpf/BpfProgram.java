@@ -7,8 +7,9 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * One program of a {@link BpfObject}. It belongs to the object: links made here are detached when
- * the object closes, and nothing here may be used after that.
+ * One program of a {@link BpfObject}. It belongs to the object: links made here are owned by the
+ * object, which destroys them in {@link BpfObject#detachAll()} or when it closes, and nothing here
+ * may be used after that.
  */
 public final class BpfProgram {
     // struct bpf_test_run_opts on LP64, from /usr/include/bpf/bpf.h (libbpf 1.1):
@@ -98,13 +99,6 @@ public final class BpfProgram {
     public BpfLink attachKprobe(String function, boolean retprobe) {
         String what = name + " -> " + (retprobe ? "kretprobe " : "kprobe ") + function;
         return link(what, LIB.bpf_program__attach_kprobe(handle(), retprobe, function));
-    }
-
-    /** @param pid process to trace, or -1 for all; @param offset of the function in the file */
-    public BpfLink attachUprobe(boolean retprobe, int pid, String binaryPath, long offset) {
-        String what = name + " -> " + (retprobe ? "uretprobe " : "uprobe ") + binaryPath + "+0x"
-                + Long.toHexString(offset);
-        return link(what, LIB.bpf_program__attach_uprobe(handle(), retprobe, pid, binaryPath, offset));
     }
 
     private BpfLink link(String what, Pointer link) {

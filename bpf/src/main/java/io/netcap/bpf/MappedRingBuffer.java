@@ -121,14 +121,6 @@ public final class MappedRingBuffer implements AutoCloseable {
         return ring().awaitReadable(timeoutMs);
     }
 
-    /** Whether records are waiting, woken up for or not. */
-    public boolean hasRecords() {
-        Ring r = ring();
-        long prod = r.producerPos();
-        VarHandle.acquireFence();
-        return prod != r.consumerPos();
-    }
-
     /** Unmaps the ring and closes the epoll fd; the map itself stays with its {@link BpfObject}. */
     @Override
     public void close() {

@@ -170,12 +170,6 @@ final class NativeLibbpf {
         @SaveError
         Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String funcName);
 
-        // struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe,
-        //                                             pid_t pid, const char *binary_path, size_t func_offset);
-        @SaveError
-        Pointer bpf_program__attach_uprobe(Pointer prog, boolean retprobe, int pid, String binaryPath,
-                                           @size_t long funcOffset);
-
         // int bpf_program__set_attach_target(struct bpf_program *prog, int attach_prog_fd,
         //                                    const char *attach_func_name);
         @SaveError
@@ -212,6 +206,10 @@ final class NativeLibbpf {
         @SaveError
         int bpf_map__set_max_entries(Pointer map, @u_int32_t int maxEntries);
 
+        // int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);
+        @SaveError
+        int bpf_map__set_initial_value(Pointer map, Pointer data, @size_t long size);
+
         // ---- map (syscall wrappers on a map fd) ----
 
         // int bpf_map_lookup_elem(int fd, const void *key, void *value);
@@ -242,18 +240,14 @@ final class NativeLibbpf {
             void call(Pointer ctx, int cpu, Pointer data, @u_int32_t int size);
         }
 
-        /** typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt); */
-        interface PerfBufferLostFn {
-            @Delegate
-            void call(Pointer ctx, int cpu, @u_int64_t long count);
-        }
-
         // struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb,
         //                                      perf_buffer_lost_fn lost_cb, void *ctx,
         //                                      const struct perf_buffer_opts *opts);
+        // lost_cb is declared a plain pointer: we only pass NULL, which libbpf accepts (it then
+        // ignores the kernel's PERF_RECORD_LOST notices).
         @SaveError
         Pointer perf_buffer__new(int mapFd, @size_t long pageCnt, PerfBufferSampleFn sampleCb,
-                                 PerfBufferLostFn lostCb, Pointer ctx, Pointer opts);
+                                 Pointer lostCb, Pointer ctx, Pointer opts);
 
         // int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
         @SaveError
@@ -262,9 +256,6 @@ final class NativeLibbpf {
         // int perf_buffer__consume(struct perf_buffer *pb);
         @SaveError
         int perf_buffer__consume(Pointer pb);
-
-        // int perf_buffer__epoll_fd(const struct perf_buffer *pb);
-        int perf_buffer__epoll_fd(Pointer pb);
 
         // void perf_buffer__free(struct perf_buffer *pb);
         void perf_buffer__free(Pointer pb);

@@ -10,7 +10,7 @@ import jnr.ffi.Pointer;
 /**
  * Reads records from a BPF_MAP_TYPE_PERF_EVENT_ARRAY map through libbpf's perf_buffer (the
  * fallback for kernels without ring buffers). Records the kernel had to drop because a per-CPU
- * buffer was full are counted in {@link #lostCount()}. Not thread-safe.
+ * buffer was full are not reported here (no lost callback is registered). Not thread-safe.
  */
 public final class PerfBufferReader implements AutoCloseable {
     // struct perf_buffer_opts { size_t sz; }
@@ -28,10 +28,8 @@ public final class PerfBufferReader implements AutoCloseable {
     private final Consumer consumer;
     private final RecordBuffer buffer = new RecordBuffer();
     private final CallbackFailure failure = new CallbackFailure();
-    // Strong references for the native trampolines libbpf keeps.
+    // A strong reference for the native trampoline libbpf keeps.
     private final NativeLibbpf.LibBpf.PerfBufferSampleFn sampleCallback = this::onSample;
-    private final NativeLibbpf.LibBpf.PerfBufferLostFn lostCallback = this::onLost;
-    private long lost;
     private Pointer handle;
 
     /** @param pagesPerCpu size of each CPU's buffer in pages; must be a power of two */
@@ -44,7 +42,7 @@ public final class PerfBufferReader implements AutoCloseable {
         Pointer opts = Memory.allocateDirect(RUNTIME, OPTS_SIZE, true);
         opts.putLong(0, OPTS_SIZE);
         handle = NativeLibbpf.checkPointer("open perf buffer " + map.name(),
-                LIB.perf_buffer__new(fd, pagesPerCpu, sampleCallback, lostCallback, null, opts));
+                LIB.perf_buffer__new(fd, pagesPerCpu, sampleCallback, null, null, opts));
     }
 
     private void onSample(Pointer ctx, int cpu, Pointer data, int size) {
@@ -56,15 +54,6 @@ public final class PerfBufferReader implements AutoCloseable {
         } catch (Throwable t) {
             failure.stash(t);
         }
-    }
-
-    private void onLost(Pointer ctx, int cpu, long count) {
-        lost += count;
-    }
-
-    /** Records dropped by the kernel so far. */
-    public long lostCount() {
-        return lost;
     }
 
     /**
@@ -86,10 +75,6 @@ public final class PerfBufferReader implements AutoCloseable {
         int result = LIB.perf_buffer__consume(handle());
         failure.rethrow();
         return NativeLibbpf.check("consume perf buffer", result);
-    }
-
-    public int epollFd() {
-        return NativeLibbpf.check("epoll fd of perf buffer", LIB.perf_buffer__epoll_fd(handle()));
     }
 
     private Pointer handle() {

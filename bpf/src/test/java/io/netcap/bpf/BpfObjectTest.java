@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -255,6 +258,126 @@ class BpfObjectTest {
             assertTrue(e.getMessage().startsWith("attach anywhere -> tracepoint no_such_category/no_such_event"),
                     e.getMessage());
         }
+    }
+
+    private static final String SYSCALL_COUNTER = """
+            __u32 target_tid;
+            __u64 enter_hits;
+            __u64 exit_hits;
+
+            SEC("tracepoint/raw_syscalls/sys_enter")
+            int on_enter(void *ctx)
+            {
+                if ((__u32)bpf_get_current_pid_tgid() == target_tid)
+                    __sync_fetch_and_add(&enter_hits, 1);
+                return 0;
+            }
+
+            SEC("tracepoint/raw_syscalls/sys_exit")
+            int on_exit(void *ctx)
+            {
+                if ((__u32)bpf_get_current_pid_tgid() == target_tid)
+                    __sync_fetch_and_add(&exit_hits, 1);
+                return 0;
+            }
+            """;
+
+    /** Points the counter at this thread and returns its .bss map. */
+    private static BpfMap countThisThread(BpfObject object) throws Exception {
+        BpfMap bss = object.maps().stream().filter(m -> m.name().endsWith(".bss")).findFirst().orElseThrow();
+        byte[] globals = new byte[bss.valueSize()];
+        System.arraycopy(intBytes(currentThreadId()), 0, globals, 0, 4);
+        bss.update(intBytes(0), globals);
+        return bss;
+    }
+
+    /** {enter_hits, exit_hits} after making some syscalls, minus what they were before. */
+    private static long[] hitsOfSomeSyscalls(BpfMap bss) throws Exception {
+        byte[] globals = new byte[bss.valueSize()];
+        bss.lookup(intBytes(0), globals);
+        long enter = longAt(globals, 8);
+        long exit = longAt(globals, 16);
+        makeSyscalls();
+        bss.lookup(intBytes(0), globals);
+        return new long[] {longAt(globals, 8) - enter, longAt(globals, 16) - exit};
+    }
+
+    @Test
+    void detachAllDetachesEveryLinkAndLeavesTheObjectUsable() throws Exception {
+        BpfObject object = TestPrograms.load("counter", SYSCALL_COUNTER);
+        try {
+            BpfMap bss = countThisThread(object);
+            BpfLink enter = object.program("on_enter").attachTracepoint("raw_syscalls", "sys_enter");
+            BpfLink exit = object.program("on_exit").attach();
+            long[] attached = hitsOfSomeSyscalls(bss);
+            assertTrue(attached[0] > 0 && attached[1] > 0, "enter " + attached[0] + ", exit " + attached[1]);
+
+            object.detachAll();
+            assertTrue(enter.isClosed() && exit.isClosed());
+            assertArrayEquals(new long[] {0, 0}, hitsOfSomeSyscalls(bss), "a detached program still ran");
+            object.detachAll(); // nothing left: does nothing
+            enter.close();      // the caller closing its copy again is harmless too
+
+            // The object stays loaded: its programs can be attached again and its maps read.
+            assertFalse(object.isClosed());
+            BpfLink again = object.program("on_enter").attachTracepoint("raw_syscalls", "sys_enter");
+            assertTrue(hitsOfSomeSyscalls(bss)[0] > 0, "attached again");
+            object.close();
+            assertTrue(again.isClosed(), "close detaches what was attached after a detachAll");
+            object.close();
+        } finally {
+            object.close();
+        }
+    }
+
+    @Test
+    void detachAllTriesEveryLinkNewestFirstAndThrowsTheFirstFailure() {
+        try (BpfObject object = BpfObject.open(TestPrograms.compile(ADDER), "adder")) {
+            List<String> destroyed = new ArrayList<>();
+            BpfLink a = object.register(fakeLink("a", 0, destroyed));
+            BpfLink b = object.register(fakeLink("b", -Errno.EINVAL, destroyed));
+            BpfLink c = object.register(fakeLink("c", 0, destroyed));
+            BpfLink d = object.register(fakeLink("d", -16, destroyed)); // EBUSY
+
+            BpfException e = assertThrows(BpfException.class, object::detachAll);
+            assertEquals(List.of("d", "c", "b", "a"), destroyed, "newest first, and past the failures");
+            assertEquals(16, e.errno(), "the first failure is thrown: " + e.getMessage());
+            assertEquals("detach d", e.operation());
+            assertEquals(1, e.getSuppressed().length);
+            assertEquals(Errno.EINVAL, ((BpfException) e.getSuppressed()[0]).errno());
+            assertTrue(a.isClosed() && b.isClosed() && c.isClosed() && d.isClosed());
+
+            object.detachAll();
+            assertEquals(4, destroyed.size(), "nothing is destroyed twice, failed or not");
+        }
+    }
+
+    @Test
+    void closeClosesTheObjectEvenWhenADetachFails() throws Exception {
+        BpfObject object = TestPrograms.load("counter", SYSCALL_COUNTER);
+        BpfMap bss = countThisThread(object);
+        List<String> destroyed = new ArrayList<>();
+        BpfLink real = object.program("on_enter").attachTracepoint("raw_syscalls", "sys_enter");
+        object.register(fakeLink("broken", -Errno.EINVAL, destroyed));
+        assertTrue(hitsOfSomeSyscalls(bss)[0] > 0);
+
+        BpfException e = assertThrows(BpfException.class, object::close);
+        assertEquals("detach broken", e.operation());
+        assertEquals(List.of("broken"), destroyed);
+        assertTrue(real.isClosed(), "the failure did not stop the older link's detach");
+        assertTrue(object.isClosed(), "bpf_object__close ran despite the failure");
+        assertThrows(IllegalStateException.class, () -> object.program("on_enter"));
+        object.close(); // idempotent, and the failure is not reported twice
+        object.detachAll();
+    }
+
+    /** A link whose destroy records its name and returns {@code result} instead of calling libbpf. */
+    private static BpfLink fakeLink(String name, int result, List<String> destroyed) {
+        Pointer notALink = Memory.allocateDirect(NativeLibbpf.RUNTIME, 8);
+        return new BpfLink(name, notALink, link -> {
+            destroyed.add(name);
+            return result;
+        });
     }
 
     /** The kernel's id of the calling thread: /proc/thread-self links to PID/task/TID. */

@@ -63,7 +63,6 @@ class PerfBufferReaderTest {
                 assertTrue(reader.poll(1000) > 0);
                 // perf pads each sample so that its u32 size header plus data is 8-byte aligned.
                 assertEquals(List.of("20:1:16", "20:50:65"), seen);
-                assertEquals(0, reader.lostCount());
             }
         }
     }

@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Compiles the small BPF programs the tests load. */
-final class TestPrograms {
+public final class TestPrograms {
     /** Kept in target/ so repeated test runs skip clang, but never in the user's cache. */
-    static final ClangCompiler CLANG = new ClangCompiler("clang", Path.of("target", "test-clang-cache"));
+    public static final ClangCompiler CLANG = new ClangCompiler("clang", Path.of("target", "test-clang-cache"));
 
-    static final String PRELUDE = """
+    public static final String PRELUDE = """
             #include <linux/types.h>
             #include <linux/bpf.h>
             #include <bpf/bpf_helpers.h>
@@ -21,7 +21,7 @@ final class TestPrograms {
     private TestPrograms() {
     }
 
-    static void assumeRoot() {
+    public static void assumeRoot() {
         assumeTrue(Privileges.isRoot(), "kernel test: needs root to load BPF programs");
     }
 

@@ -1,12 +1,11 @@
 package io.netcap.cli;
 
 import io.netcap.bpf.btf.Btf;
-import io.netcap.capture.CaptureRunner;
-import io.netcap.capture.HookSpec;
-import java.io.IOException;
+import io.netcap.capture.CaptureException;
+import io.netcap.capture.program.HookSpec;
+import io.netcap.capture.session.CaptureRunner;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +29,9 @@ public final class DumpCommand implements Callable<Integer> {
     static final String RX_EVENT = "netif_receive_skb";
     static final String TX_EVENT = "net_dev_queue";
 
+    /** tcpdump's -Q: which way the packets at the device layer go. */
+    enum Direction { in, out, inout }
+
     @Spec
     CommandSpec spec;
 
@@ -37,55 +39,50 @@ public final class DumpCommand implements Callable<Integer> {
             description = "capture at these hooks instead of the device layer (any form netcap skb takes)")
     String hooks;
 
-    @Option(names = {"-a", "--arg"}, paramLabel = "N",
-            description = "with a single -f FUNCTION: the skb is its argument N (1-based), as xcap wrote it")
-    Integer skbArg;
+    @Mixin
+    HookOptions hookOptions;
 
     @Option(names = {"-Q", "--direction"}, paramLabel = "DIR", defaultValue = "inout",
             description = "in, out or inout (default), like tcpdump -Q")
-    String direction;
+    Direction direction;
+
+    @Mixin
+    FilterOptions filter;
 
     @Mixin
     CaptureOptions options;
 
     @Override
     public Integer call() throws Exception {
-        List<HookSpec> specs = hookSpecs();
-        return new CaptureRunner(options.toSettings(null, false), spec.commandLine().getOut(), spec.commandLine().getErr())
-                .run(specs);
+        return CaptureRunner.run(options.request(hookSpecs(), filter, null, false), options.output(),
+                spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
-    List<HookSpec> hookSpecs() throws IOException {
-        String dir = direction.toLowerCase(Locale.ROOT);
-        if (!List.of("in", "out", "inout").contains(dir)) {
-            throw NetcapException.usage("-Q must be in, out or inout, not \"" + direction + "\"");
-        }
-        if (hooks != null) {
-            if (!dir.equals("inout")) {
-                throw NetcapException.usage("-Q selects the device-layer hooks; with -f the hooks decide the direction");
+    List<HookSpec> hookSpecs() {
+        List<HookSpec> given = hookOptions.parse(hooks);
+        if (!given.isEmpty()) {
+            if (direction != Direction.inout) {
+                throw CaptureException.usage("-Q selects the device-layer hooks; with -f the hooks decide the direction");
             }
-            String text = hooks;
-            if (skbArg != null) {
-                if (hooks.contains(",") || hooks.contains("@") || hooks.contains(":")) {
-                    throw NetcapException.usage("-a goes with a single -f FUNCTION; write FUNC@N for lists and prefixed hooks");
-                }
-                text = hooks + "@" + skbArg;
-            }
-            return CaptureOptions.parseHooks(text);
-        }
-        if (skbArg != null) {
-            throw NetcapException.usage("-a needs -f FUNCTION");
+            return given;
         }
         // tp_btf where the kernel describes the tracepoints in BTF, the classic tracepoints otherwise.
-        boolean btf = Btf.VMLINUX.toFile().canRead()
-                && Btf.vmlinux().findTracepointParams(RX_EVENT).isPresent();
+        boolean btf = hasBtfTracepoint(RX_EVENT);
         List<HookSpec> specs = new ArrayList<>();
-        if (!dir.equals("out")) {
+        if (direction != Direction.out) {
             specs.add(HookSpec.parse(btf ? "tp_btf:" + RX_EVENT : "tracepoint:net:" + RX_EVENT));
         }
-        if (!dir.equals("in")) {
+        if (direction != Direction.in) {
             specs.add(HookSpec.parse(btf ? "tp_btf:" + TX_EVENT : "tracepoint:net:" + TX_EVENT));
         }
         return specs;
+    }
+
+    private static boolean hasBtfTracepoint(String event) {
+        try {
+            return Btf.VMLINUX.toFile().canRead() && Btf.vmlinux().findTracepointParams(event).isPresent();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

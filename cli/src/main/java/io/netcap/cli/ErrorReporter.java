@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.capture.CaptureException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -8,12 +9,16 @@ import picocli.CommandLine;
  * trace is shown only with --debug: users of a capture tool need the reason, not our internals.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    /** Exit code for a run that went wrong (not root, verifier, I/O), as tcpdump's 1. */
+    static final int RUNTIME = 1;
+    /** Exit code for what the user asked wrongly (options, filter, hooks). */
+    static final int USAGE = 2;
 
     static int usage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("netcap: " + e.getMessage());
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
-        return NetcapException.USAGE;
+        return USAGE;
     }
 
     @Override
@@ -21,10 +26,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         PrintWriter err = cl.getErr();
         boolean debug = parsed.hasMatchedOption("--debug")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
-        int code = NetcapException.RUNTIME;
+        int code = RUNTIME;
         String message;
-        if (e instanceof NetcapException ne) {
-            code = ne.exitCode();
+        if (e instanceof CaptureException ne) {
+            code = exitCode(ne.kind());
             message = ne.getMessage();
         } else {
             message = describe(e);
@@ -32,11 +37,15 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         err.println("netcap: " + message);
         if (debug) {
             e.printStackTrace(err);
-        } else if (!(e instanceof NetcapException)) {
+        } else if (!(e instanceof CaptureException)) {
             err.println("netcap: run with --debug for details");
         }
         err.flush();
         return code;
+    }
+
+    static int exitCode(CaptureException.Kind kind) {
+        return kind == CaptureException.Kind.USAGE ? USAGE : RUNTIME;
     }
 
     private static String describe(Throwable e) {

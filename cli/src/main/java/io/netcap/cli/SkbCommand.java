@@ -1,9 +1,9 @@
 package io.netcap.cli;
 
-import io.netcap.capture.CaptureRunner;
-import io.netcap.capture.HookSpec;
-import java.util.List;
+import io.netcap.capture.CaptureException;
+import io.netcap.capture.session.CaptureRunner;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,37 +22,49 @@ public final class SkbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-f", "--function"}, required = true, paramLabel = "HOOKS",
-            description = "comma-separated hooks: tracepoint:CAT:EVENT (tp:), tp_btf:EVENT[@N], raw_tp:EVENT[@N]")
+            description = "comma-separated hooks: tracepoint:CAT:EVENT (tp:), tp_btf:EVENT[@N], raw_tp:EVENT[@N], FUNC[@N]")
     String hooks;
+
+    @Mixin
+    HookOptions hookOptions;
+
+    @Mixin
+    FilterOptions filter;
 
     @Mixin
     CaptureOptions options;
 
-    @Option(names = "--fake-hdr", description = "on TX functions that run before headers exist: make up the Ethernet "
-            + "header and, when only the transport header is set, the IP header from the socket")
-    boolean fakeHeaders;
+    /** Where the packet starts: located from the skb's headers (default), made up, or at skb->data. */
+    @ArgGroup(exclusive = true)
+    PacketStart start;
 
-    @Option(names = "--skb-data", description = "take the packet from skb->data (plus --skb-data-offset) as raw IP, "
-            + "instead of locating its headers")
-    boolean skbData;
+    static final class PacketStart {
+        @Option(names = "--fake-hdr", description = "on TX functions that run before headers exist: make up the "
+                + "Ethernet header and, when only the transport header is set, the IP header from the socket")
+        boolean fakeHeaders;
 
-    @Option(names = "--skb-data-offset", paramLabel = "N", defaultValue = "0",
-            description = "with --skb-data: bytes to add to skb->data (may be negative; default: ${DEFAULT-VALUE})")
-    int skbDataOffset;
+        @ArgGroup(exclusive = false)
+        SkbData skbData;
+    }
+
+    static final class SkbData {
+        @Option(names = "--skb-data", required = true, description = "take the packet from skb->data "
+                + "(plus --skb-data-offset) as raw IP, instead of locating its headers")
+        boolean enabled;
+
+        @Option(names = "--skb-data-offset", paramLabel = "N", defaultValue = "0",
+                description = "with --skb-data: bytes to add to skb->data (may be negative; default: ${DEFAULT-VALUE})")
+        int offset;
+    }
 
     @Override
     public Integer call() throws Exception {
-        List<HookSpec> specs = CaptureOptions.parseHooks(hooks);
-        if (fakeHeaders && skbData) {
-            throw NetcapException.usage("--fake-hdr and --skb-data do not go together");
+        boolean fake = start != null && start.fakeHeaders;
+        Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
+        if (hooks.isBlank()) {
+            throw CaptureException.usage("-f needs at least one hook");
         }
-        if (!skbData && skbDataOffset != 0) {
-            throw NetcapException.usage("--skb-data-offset needs --skb-data");
-        }
-        if (skbDataOffset < -4096 || skbDataOffset > 4096) {
-            throw NetcapException.usage("--skb-data-offset must be within -4096..4096, not " + skbDataOffset);
-        }
-        return new CaptureRunner(options.toSettings(skbData ? skbDataOffset : null, fakeHeaders), spec.commandLine().getOut(),
-                spec.commandLine().getErr()).run(specs);
+        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, skbDataOffset, fake),
+                options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

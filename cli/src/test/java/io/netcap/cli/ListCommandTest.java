@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netcap.bpf.Privileges;
 import io.netcap.bpf.btf.Btf;
-import io.netcap.capture.TraceFs;
+import io.netcap.capture.kernel.TraceFs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  *
  * <p>The output defines {@code NAME_len(data, data_end, wire_len)} and {@code NAME(data,
  * data_end)}. It needs {@code __u8}, {@code __u16}, {@code __u32} and {@code __always_inline}
- * from the includer and nothing else. See {@link CFunctionWriter} for the safety contract.
+ * from the includer and nothing else. See {@link CFunctionAnalysis} for the safety contract.
  */
 public final class CbpfToC {
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -26,6 +26,6 @@ public final class CbpfToC {
                     : program.instructions().get(problem.index()).format(problem.index());
             throw new FilterException("cannot translate " + where + ": " + problem.reason());
         }
-        return new CFunctionWriter(program, functionName).write();
+        return CFunctionPrinter.print(CFunctionAnalysis.analyse(program, functionName));
     }
 }

@@ -168,7 +168,7 @@ class CbpfToCTest {
                 ldx(W, IMM, 0), ld(B, ABS, 0), st(0),
                 txa(), alu(ADD, K, 1), tax(), ld(W, MEM, 0), jmp(JGT, X, 0, 0, 1), ja(-6),
                 txa(), retA());
-        int bound = CFunctionWriter.MAX_BACKWARD_JUMPS;
+        int bound = CFunctionAnalysis.MAX_BACKWARD_JUMPS;
         List<HostShim.Input> in = List.of(packet(1), packet(5), packet(bound + 1), packet(bound + 2), packet(200));
         long[] c = runC(loop, in, tmp);
         for (int i = 0; i < in.size(); i++) {

@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * A parsed BTF blob, typically the running kernel's /sys/kernel/btf/vmlinux, answering the
  * questions netcap needs to attach probes: which argument of a function or tracepoint is the
- * {@code struct sk_buff *}, what the parameters are called and typed, and what the values of an
- * enum such as {@code skb_drop_reason} mean.
+ * {@code struct sk_buff *}, what the parameters are called and typed, what the values of an
+ * enum such as {@code skb_drop_reason} mean, and at which byte offsets a struct's members lie.
  *
  * <p>Loading only checks the blob and records where each type starts (well under 100 ms for a
  * ~6 MB vmlinux); names are decoded when a query needs them. The first few by-name lookups
@@ -55,6 +55,7 @@ public final class Btf {
     private final BtfTypeRenderer renderer;
     private final BtfPrototypes prototypes;
     private final BtfEnumReader enums;
+    private final BtfStructReader structs;
     private volatile BtfNameIndex nameIndex;
     private volatile SkbPointerMatcher skbMatcher;
     private volatile List<SkbFunction> skbFunctions;
@@ -68,6 +69,7 @@ public final class Btf {
         this.renderer = new BtfTypeRenderer(types, strings);
         this.prototypes = new BtfPrototypes(types, strings, renderer);
         this.enums = new BtfEnumReader(types, strings);
+        this.structs = new BtfStructReader(types, strings, source);
     }
 
     /** The running kernel's BTF, read once per process. */
@@ -340,6 +342,22 @@ public final class Btf {
             }
         }
         return fallback == null ? Optional.empty() : Optional.of(enums.values(fallback));
+    }
+
+    /**
+     * Member offsets of the struct with this name (a STRUCT record, the lowest id if several; a
+     * union or a forward declaration does not count), as described on {@link BtfStructLayout}:
+     * byte offsets, named members only with anonymous struct/union members expanded, bitfields
+     * left out. This is what the compiler that produced the BTF laid out, so for vmlinux it is
+     * the running kernel's layout, whatever headers netcap was built with.
+     *
+     * @return empty if there is no STRUCT with this name
+     * @throws IllegalStateException if the record is malformed (anonymous members nest in a
+     *                               cycle, or the size does not fit an int)
+     */
+    public Optional<BtfStructLayout> findStructLayout(String structName) {
+        Optional<Integer> id = findType(structName, BtfKind.STRUCT);
+        return id.map(structId -> structs.layout(structId, structName));
     }
 
     /** C-like text for a type: "struct sk_buff *", "const struct net_device *", "u32", "void *". */

@@ -42,6 +42,15 @@ final class BtfBlobBuilder {
         return new Member(name, type, bitOffset);
     }
 
+    /**
+     * A member of a struct built with {@link #structKindFlag}: as Documentation/bpf/btf.rst
+     * encodes it when kind_flag is set, the bitfield size goes in the top 8 bits of the offset
+     * word and the bit offset in the low 24.
+     */
+    static Member bitfield(String name, int type, int bitOffset, int bitSize) {
+        return new Member(name, type, (bitSize << 24) | bitOffset);
+    }
+
     static Param param(String name, int type) {
         return new Param(name, type);
     }
@@ -84,6 +93,14 @@ final class BtfBlobBuilder {
         return record(name, BtfKind.INT, 0, false, bytes, (encoding << 24) | (bytes * 8));
     }
 
+    /**
+     * An INT as a bitfield's type is described when the struct's kind_flag is 0: the encoding
+     * word carries BTF_INT_OFFSET (bits 16..23) and BTF_INT_BITS (bits 0..7) of the field.
+     */
+    int intBits(String name, int bytes, int encoding, int bitOffset, int bits) {
+        return record(name, BtfKind.INT, 0, false, bytes, (encoding << 24) | (bitOffset << 16) | bits);
+    }
+
     int ptr(int target) {
         return record("", BtfKind.PTR, 0, false, target);
     }
@@ -120,14 +137,23 @@ final class BtfBlobBuilder {
         return aggregate(BtfKind.UNION, name, size, members);
     }
 
+    /** A struct with kind_flag set, whose member offsets may carry a bitfield size ({@link #bitfield}). */
+    int structKindFlag(String name, int size, Member... members) {
+        return aggregate(BtfKind.STRUCT, name, size, true, members);
+    }
+
     private int aggregate(BtfKind kind, String name, int size, Member... members) {
+        return aggregate(kind, name, size, false, members);
+    }
+
+    private int aggregate(BtfKind kind, String name, int size, boolean kindFlag, Member... members) {
         int[] data = new int[members.length * 3];
         for (int i = 0; i < members.length; i++) {
             data[i * 3] = string(members[i].name());
             data[i * 3 + 1] = members[i].type();
             data[i * 3 + 2] = members[i].bitOffset();
         }
-        return record(name, kind, members.length, false, size, data);
+        return record(name, kind, members.length, kindFlag, size, data);
     }
 
     int enum32(String name, boolean signed, Enumerator... values) {

@@ -1,6 +1,7 @@
 package io.netcap.bpf.btf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,79 @@ class VmlinuxBtfTest {
         }
         int skbPtr = btf.funcParams("icmp_rcv").get(0).typeId();
         assertEquals("struct sk_buff *", btf.typeToString(skbPtr));
+    }
+
+    @Test
+    void structLayoutsOfTheRunningKernel() {
+        BtfStructLayout listHead = btf.findStructLayout("list_head").orElseThrow();
+        assertEquals(16, listHead.size());
+        assertEquals(Map.of("next", 0, "prev", 8), listHead.offsets());
+
+        // ihl and version are 4-bit fields and left out; saddr/daddr sit in an anonymous
+        // struct_group union since Linux 5.16 and must be found either way.
+        BtfStructLayout iphdr = btf.findStructLayout("iphdr").orElseThrow();
+        assertEquals(20, iphdr.size());
+        // (Newer kernels follow with "addrs", the struct_group's named view of the same bytes.)
+        assertEquals(List.of("tos", "tot_len", "id", "frag_off", "ttl", "protocol", "check", "saddr", "daddr"),
+                List.copyOf(iphdr.offsets().keySet()).subList(0, 9));
+        assertEquals(9, iphdr.offsets().get("protocol"));
+        assertEquals(12, iphdr.offsets().get("saddr"));
+        assertEquals(16, iphdr.offsets().get("daddr"));
+
+        BtfStructLayout skb = btf.findStructLayout("sk_buff").orElseThrow();
+        assertTrue(skb.size() > 100, skb.toString());
+        for (String member : List.of("len", "data_len", "head", "data", "protocol", "dev", "mark")) {
+            Integer offset = skb.offsets().get(member);
+            assertNotNull(offset, member + " missing from " + skb.offsets().keySet());
+            assertTrue(offset >= 0 && offset < skb.size(), member + " at " + offset);
+        }
+        // The first anonymous union starts with struct { next; prev; union { dev; ... }; }.
+        assertEquals(0, skb.offsets().get("next"));
+        assertEquals(8, skb.offsets().get("prev"));
+        assertEquals(16, skb.offsets().get("dev"));
+        assertFalse(skb.offsets().containsKey("cloned"), "a 1-bit field has no byte offset");
+        assertFalse(skb.offsets().containsKey(""), "anonymous members are expanded, not listed");
+    }
+
+    /** Every byte-aligned, named, direct member of every struct must lie where bpftool says. */
+    @Test
+    void structLayoutsAgreeWithBpftool() throws Exception {
+        Pattern struct = Pattern.compile("^\\[(\\d+)] STRUCT '([^']+)' size=(\\d+) vlen=(\\d+)");
+        Pattern member = Pattern.compile("^\\s+'([^']*)' type_id=\\d+ bits_offset=(\\d+)( bitfield_size=(\\d+))?");
+        List<String> lines = bpftoolDump();
+        int structs = 0;
+        int members = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher s = struct.matcher(lines.get(i));
+            if (!s.find()) {
+                continue;
+            }
+            String name = s.group(2);
+            if (name.equals("(anon)")) {
+                continue;
+            }
+            if (btf.findType(name, BtfKind.STRUCT).orElseThrow() != Integer.parseInt(s.group(1))) {
+                continue; // a same-named later struct; findStructLayout answers for the first
+            }
+            BtfStructLayout layout = btf.findStructLayout(name).orElseThrow();
+            assertEquals(Integer.parseInt(s.group(3)), layout.size(), lines.get(i));
+            structs++;
+            int vlen = Integer.parseInt(s.group(4));
+            for (int m = 1; m <= vlen; m++) {
+                String line = lines.get(i + m);
+                Matcher mm = member.matcher(line);
+                assertTrue(mm.find(), line);
+                long bits = Long.parseLong(mm.group(2));
+                boolean bitfield = mm.group(4) != null && !mm.group(4).equals("0");
+                if (mm.group(1).equals("(anon)") || bitfield || bits % 8 != 0) {
+                    continue;
+                }
+                assertEquals(Integer.valueOf((int) (bits / 8)), layout.offsets().get(mm.group(1)),
+                        "struct " + name + ": " + line.trim());
+                members++;
+            }
+        }
+        assertTrue(structs > 1000 && members > 10_000, structs + " structs, " + members + " members");
     }
 
     /** Every type id must have the kind and name bpftool reports for it. */

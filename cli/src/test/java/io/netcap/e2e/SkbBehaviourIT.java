@@ -1,0 +1,146 @@
+package io.netcap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netcap.pcap.PcapReader;
+import io.netcap.pcap.PcapRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** -c, signals, -i across namespaces, the tcpdump display and -S, against real traffic. */
+class SkbBehaviourIT extends KernelTest {
+    private static final String RX = "tracepoint:net:netif_receive_skb";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void countStopsByItselfWithACompletePcap() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("c.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e", "icmp and host " + net.addrB,
+                    "-c", "3", "-w", file.toString())) {
+                netcap.awaitListening();
+                net.ping(6); // requests arrive at B, replies at A: more than 3 matches
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<PcapRecord> packets = PcapReader.read(file);
+                assertEquals(3, packets.size());
+                assertTrue(netcap.stderr().contains("3 packets captured"), netcap.stderr());
+            }
+        }
+    }
+
+    /** IDs of loaded BPF programs named like netcap's hook programs. */
+    private static java.util.Set<String> netcapProgramIds() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        Matcher m = Pattern.compile("(?m)^(\\d+): \\S+\\s+name netcap_hook_").matcher(TestNetwork.run("bpftool", "prog", "show"));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    @Test
+    void sigtermMidCaptureLeavesAValidPcapAndNoProgramLoaded() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("term.pcap");
+            java.util.Set<String> before = netcapProgramIds();
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
+                    "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-w", file.toString())) {
+                netcap.awaitListening();
+                java.util.Set<String> ours = netcapProgramIds();
+                ours.removeAll(before);
+                assertEquals(1, ours.size(), "one hook program loaded by this netcap: " + ours);
+                net.ping(4);
+                Thread.sleep(200);
+                netcap.signal("TERM");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                assertEquals(4, PcapReader.read(file).size());
+                assertTrue(netcap.stderr().contains("4 packets captured"), netcap.stderr());
+                java.util.Set<String> left = netcapProgramIds();
+                left.retainAll(ours);
+                assertTrue(left.isEmpty(), "still loaded after exit: " + left);
+            }
+        }
+    }
+
+    /** tracepoint hooks read the device name with a helper, BTF-typed ones compare it in place. */
+    @ParameterizedTest
+    @ValueSource(strings = {RX, "tp_btf:netif_receive_skb"})
+    void interfaceMatchesTheDeviceNameInAnyNamespace(String hook) throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            // Both directions match the filter; only the requests arrive on devB (in namespace B).
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-i", net.devB, "-e",
+                    "icmp and host " + net.addrA, "--json")) {
+                netcap.awaitListening();
+                net.ping(3);
+                Thread.sleep(200);
+                netcap.signal("INT");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<String> lines = netcap.stdout().lines().filter(l -> l.startsWith("{")).toList();
+                assertEquals(3, lines.size(), netcap.stdout() + netcap.stderr());
+                for (String line : lines) {
+                    assertTrue(line.contains("\"device\":\"" + net.devB + "\""), line);
+                    assertTrue(line.contains("\"icmp_type\":8"), "only echo requests arrive on " + net.devB + ": " + line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void displaysTcpdumpLinesWithStacksUnderEachPacket() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
+                    "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-S", "-c", "2")) {
+                netcap.awaitListening();
+                net.ping(3);
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                String out = netcap.stdout();
+                Matcher m = Pattern.compile("IP " + Pattern.quote(net.addrA) + " > " + Pattern.quote(net.addrB)
+                        + ": ICMP echo request").matcher(out);
+                int lines = 0;
+                while (m.find()) {
+                    lines++;
+                }
+                assertEquals(2, lines, out);
+                // Each packet line is followed directly by its stack, innermost frame first.
+                String[] outLines = out.split("\n");
+                int packetLine = -1;
+                for (int i = 0; i < outLines.length; i++) {
+                    if (outLines[i].contains("ICMP echo request")) {
+                        packetLine = i;
+                        break;
+                    }
+                }
+                assertTrue(packetLine >= 0 && packetLine + 1 < outLines.length, out);
+                String stack = String.join("\n", List.of(outLines).subList(packetLine + 1,
+                        Math.min(outLines.length, packetLine + 40)));
+                assertTrue(stack.contains("netif_receive_skb"), "stack under the packet:\n" + out);
+                assertTrue(stack.contains("net_rx_action") || stack.contains("process_backlog"), out);
+            }
+        }
+    }
+
+    @Test
+    void displayShowsTcpdumpLinesForUdp() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", "tp_btf:netif_receive_skb", "-t", "-nn -v",
+                    "-c", "2", "udp port 7777 and dst host " + net.addrB)) {
+                netcap.awaitListening();
+                net.udp(7777, "hello");
+                net.udp(7777, "world");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                String out = netcap.stdout();
+                assertTrue(out.contains(net.addrA + ".") && out.contains(net.addrB + ".7777: UDP, length 5"), out);
+                assertTrue(out.contains("proto UDP (17)"), "-v took effect: " + out);
+            }
+        }
+    }
+}

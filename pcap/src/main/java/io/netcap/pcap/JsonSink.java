@@ -1,0 +1,103 @@
+package io.netcap.pcap;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * One JSON object per packet per line (JSON Lines), for jq and scripts. Field names are listed
+ * in the README; fields that do not apply to a packet are left out rather than null.
+ */
+final class JsonSink implements PacketSink {
+    /** RFC 3339 in UTC with all nine digits of nanoseconds, so lines sort as text. */
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final PrintWriter out;
+    private final boolean bytes;
+    private final JsonFactory factory = new JsonFactory();
+
+    JsonSink(PrintWriter out, boolean bytes) {
+        this.out = out;
+        this.bytes = bytes;
+    }
+
+    @Override
+    public void write(CapturedPacket p) throws IOException {
+        JsonGenerator g = factory.createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartObject();
+        long ns = p.timestampNanos();
+        g.writeStringField("time", TIME.format(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
+                Math.floorMod(ns, 1_000_000_000L))));
+        g.writeStringField("hook", p.hook());
+        stringIf(g, "direction", p.direction());
+        stringIf(g, "device", p.device() == null || p.device().isEmpty() ? null : p.device());
+        g.writeNumberField("ifindex", p.ifindex());
+        g.writeNumberField("netns", p.netnsInode());
+        g.writeStringField("skb", "0x" + Long.toHexString(p.skbAddress()));
+        g.writeNumberField("cpu", p.cpu());
+        g.writeNumberField("len", p.wireLength());
+        g.writeNumberField("caplen", p.length());
+        stringIf(g, "drop_reason", p.dropReason());
+        PacketSummary s = PacketSummary.of(p);
+        g.writeStringField("link_type", LinkType.name(p.linkType()));
+        if (s.etherType() != null) {
+            g.writeStringField("ethertype", String.format("0x%04x", s.etherType()));
+        }
+        stringIf(g, "src_mac", s.srcMac());
+        stringIf(g, "dst_mac", s.dstMac());
+        numberIf(g, "vlan", s.vlanId());
+        stringIf(g, "src_ip", s.srcIp());
+        stringIf(g, "dst_ip", s.dstIp());
+        stringIf(g, "protocol", s.ipProtocolName());
+        numberIf(g, "src_port", s.srcPort());
+        numberIf(g, "dst_port", s.dstPort());
+        stringIf(g, "tcp_flags", s.tcpFlags());
+        numberIf(g, "icmp_type", s.icmpType());
+        numberIf(g, "icmp_code", s.icmpCode());
+        if (s.truncated()) {
+            g.writeBooleanField("truncated", true);
+        }
+        if (!p.stack().isEmpty()) {
+            g.writeArrayFieldStart("stack");
+            for (String frame : p.stack()) {
+                g.writeString(frame);
+            }
+            g.writeEndArray();
+        }
+        if (bytes) {
+            g.writeStringField("bytes", HexFormat.of().formatHex(p.data(), p.offset(), p.offset() + p.length()));
+        }
+        g.writeEndObject();
+        g.close();
+        out.println();
+    }
+
+    private static void stringIf(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void numberIf(JsonGenerator g, String name, Integer value) throws IOException {
+        if (value != null) {
+            g.writeNumberField(name, value);
+        }
+    }
+
+    @Override
+    public void flush() {
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}

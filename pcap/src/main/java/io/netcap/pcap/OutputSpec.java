@@ -1,0 +1,25 @@
+package io.netcap.pcap;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where captured packets go, as the user asked.
+ *
+ * @param writeFile    a pcap file (-w), or null
+ * @param json         one JSON object per packet on stdout (--json); excludes writeFile
+ * @param jsonBytes    the packet bytes in hex in each JSON object (--json-bytes)
+ * @param tcpdumpFlags arguments for the tcpdump that displays packets when neither of the above
+ * @param stacks       each packet's kernel stack is printed under it (-S)
+ */
+public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks) {
+    public OutputSpec {
+        tcpdumpFlags = List.copyOf(tcpdumpFlags);
+        if (json && writeFile != null) {
+            throw new IllegalArgumentException("--json and -w do not go together: -w writes pcap, --json prints to stdout");
+        }
+        if (jsonBytes && !json) {
+            throw new IllegalArgumentException("--json-bytes needs --json");
+        }
+    }
+}

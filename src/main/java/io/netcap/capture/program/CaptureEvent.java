@@ -1,0 +1,24 @@
+package io.netcap.capture.program;
+
+/**
+ * One packet as the kernel sent it: the fields of {@code struct netcap_event} (netcap_event.h)
+ * and a copy of the captured bytes, decoded by {@link KernelAbi#decodeEvent}.
+ *
+ * @param monotonicNanos bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC)
+ * @param skb            the sk_buff's address
+ * @param hook           index of the hook in the -f list
+ * @param wireLength     length of the packet from its first captured byte
+ * @param ifindex        skb->dev->ifindex, 0 without a device
+ * @param netnsInode     inode of the device's (or socket's) network namespace, 0 when unknown
+ * @param stackId        id in the stack map, or {@link KernelAbi#NO_STACK}
+ * @param reason         drop reason where the hook has one, else 0
+ * @param linkType       pcap LINKTYPE_* of data (io.netcap.pcap.LinkType)
+ * @param device         skb->dev->name, empty without a device
+ */
+public record CaptureEvent(long monotonicNanos, long skb, int hook, int wireLength, int ifindex,
+                           long netnsInode, int stackId, int cpu, int reason, int linkType,
+                           String device, byte[] data) {
+    public int capturedLength() {
+        return data.length;
+    }
+}

@@ -1,0 +1,42 @@
+package io.netcap.capture.program;
+
+import io.netcap.bpf.EventTransport;
+import io.netcap.filter.CompiledFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything that decides the generated C, and nothing else: two equal CapturePrograms generate
+ * the same C, and the compiled object is cached by the hash of the C. What the user may change
+ * without changing the code (-i, --netns, -s, -S, ...) is a {@link ProgramConfig}, written into
+ * the loaded object's .rodata.
+ *
+ * @param kind      capture (events to user space) or backtrace (counts in the kernel)
+ * @param hooks     where to capture, in -f order
+ * @param filter    the tcpdump expression compiled for L2 and L3
+ * @param transport how events reach user space (capture only; backtrace sends none)
+ */
+public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport) {
+    public CaptureProgram {
+        Objects.requireNonNull(kind);
+        hooks = List.copyOf(hooks);
+        Objects.requireNonNull(filter);
+        Objects.requireNonNull(transport);
+        if (hooks.isEmpty()) {
+            throw new IllegalArgumentException("no hook to capture at");
+        }
+        for (int i = 0; i < hooks.size(); i++) {
+            if (hooks.get(i).index() != i) {
+                throw new IllegalArgumentException("hook " + hooks.get(i).spec() + " is not at its index " + i);
+            }
+        }
+    }
+
+    /** This program with one hook replaced (same index). */
+    public CaptureProgram withHook(Hook hook) {
+        List<Hook> replaced = new ArrayList<>(hooks);
+        replaced.set(hook.index(), hook);
+        return new CaptureProgram(kind, replaced, filter, transport);
+    }
+}

@@ -1,0 +1,69 @@
+package io.netcap.capture.program;
+
+import java.util.Objects;
+
+/**
+ * One resolved place to capture at: the kind of BPF program, what it attaches to, and where the
+ * skb (and the drop reason, where there is one) is found. {@link HookResolver} builds it from a
+ * {@link HookSpec} (tracefs formats, BTF); this is what the generator and the loader need.
+ *
+ * @param index       position in the -f list; the kernel tags each event with it
+ * @param spec        the hook as the user should see it, e.g. {@code tracepoint:net:netif_receive_skb}
+ * @param kind        the BPF program kind; never {@link HookKind#FUNCTION}
+ * @param category    tracepoint category (TRACEPOINT only), else null
+ * @param target      tracepoint event or kernel function name
+ * @param skbLocation TRACEPOINT: byte offset of the skb pointer in the record; others: 0-based argument
+ *                    (at most 4 for KPROBE: the arguments passed in registers)
+ * @param reasonLocation like skbLocation for the drop reason, or -1 when the hook has none
+ * @param kprobeFallback an fentry hook the user wrote as a plain function: if the kernel refuses
+ *                    fentry, the loader retries it as a kprobe
+ */
+public record Hook(int index, String spec, HookKind kind, String category, String target,
+                   int skbLocation, int reasonLocation, boolean kprobeFallback) {
+
+    public Hook {
+        Objects.requireNonNull(spec);
+        Objects.requireNonNull(kind);
+        Objects.requireNonNull(target);
+        if (!kind.attachable()) {
+            throw new IllegalArgumentException("unresolved hook kind " + kind + ": " + spec);
+        }
+        if (index < 0 || skbLocation < 0) {
+            throw new IllegalArgumentException("bad hook " + spec);
+        }
+        if (kind == HookKind.KPROBE && (skbLocation > 4 || reasonLocation > 4)) {
+            throw new IllegalArgumentException("kprobe hooks can read arguments 1..5 only: " + spec);
+        }
+        if (kind == HookKind.TRACEPOINT && category == null) {
+            throw new IllegalArgumentException("tracepoint hook without a category: " + spec);
+        }
+        if (kprobeFallback && kind != HookKind.FENTRY) {
+            throw new IllegalArgumentException("only fentry hooks fall back to kprobes: " + spec);
+        }
+    }
+
+    /** A hook that does not fall back. */
+    public Hook(int index, String spec, HookKind kind, String category, String target, int skbLocation,
+                int reasonLocation) {
+        this(index, spec, kind, category, target, skbLocation, reasonLocation, false);
+    }
+
+    /** The same function hook as a kprobe, for kernels that refuse fentry. */
+    public Hook asKprobe() {
+        if (kind != HookKind.FENTRY && kind != HookKind.KPROBE) {
+            throw new IllegalStateException("not a function hook: " + spec);
+        }
+        return new Hook(index, "kprobe:" + target + "@" + (skbLocation + 1), HookKind.KPROBE, null, target,
+                skbLocation, reasonLocation, false);
+    }
+
+    /** Whether the hook reports a drop reason. */
+    public boolean hasReason() {
+        return reasonLocation >= 0;
+    }
+
+    /** The BPF program's name; the kernel keeps 15 characters, so it stays short. */
+    public String programName() {
+        return "netcap_hook_" + index;
+    }
+}

@@ -1,0 +1,135 @@
+package io.netcap.capture.program;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One point of the -f list as the user wrote it, checked for syntax only. The grammar is
+ * netcap's: {@code [prefix:]name[@P1[@P2]]}, comma-separated.
+ * <ul>
+ *   <li>{@code tracepoint:CAT:EVENT} or {@code tp:CAT:EVENT}: a classic tracepoint; no {@code @}.</li>
+ *   <li>{@code tp_btf:EVENT[@N]}, {@code raw_tp:EVENT[@N]}: the skb is argument N (1-based),
+ *       found from BTF when omitted.</li>
+ *   <li>{@code FUNC[@N[@M]]}, {@code kprobe:FUNC...}, {@code fentry:FUNC...}: a kernel function,
+ *       skb in argument N, argument M handed to extensions.</li>
+ * </ul>
+ *
+ * @param text     the point as written, trimmed
+ * @param kind     what kind of hook
+ * @param category tracepoint category, else null
+ * @param name     tracepoint event or function name
+ * @param skbArg   1-based skb argument, 0 when not given
+ * @param extraArg 1-based extra argument, 0 when not given
+ */
+public record HookSpec(String text, HookKind kind, String category, String name, int skbArg, int extraArg) {
+
+    /** Function names may carry compiler suffixes such as .isra.0 or .constprop.0. */
+    private static final String FUNC_NAME = "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*";
+    private static final String IDENT = "[A-Za-z_][A-Za-z0-9_]*";
+    private static final int MAX_ARG = 12;
+
+    /** Parses a whole -f value; throws IllegalArgumentException with a user-facing message. */
+    public static List<HookSpec> parseList(String value) {
+        List<HookSpec> hooks = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String part : value.split(",", -1)) {
+            String text = part.strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty hook in -f \"" + value + "\"");
+            }
+            HookSpec hook = parse(text);
+            if (!seen.add(hook.identity())) {
+                throw new IllegalArgumentException("hook " + text + " is given twice in -f");
+            }
+            hooks.add(hook);
+        }
+        return hooks;
+    }
+
+    public static HookSpec parse(String text) {
+        String t = text.strip();
+        int colon = t.indexOf(':');
+        String prefix = colon < 0 ? "" : t.substring(0, colon).toLowerCase(Locale.ROOT);
+        String rest = colon < 0 ? t : t.substring(colon + 1);
+        switch (prefix) {
+            case "tracepoint", "tp" -> {
+                if (rest.contains("@")) {
+                    throw new IllegalArgumentException("tracepoint hook " + t
+                            + " takes no @argument: the skb is the tracepoint's skbaddr field");
+                }
+                String[] ce = rest.split(":", -1);
+                if (ce.length != 2 || !ce[0].matches(IDENT) || !ce[1].matches(IDENT)) {
+                    throw new IllegalArgumentException("bad tracepoint hook " + t
+                            + ": expected tracepoint:CATEGORY:EVENT, e.g. tracepoint:net:netif_receive_skb");
+                }
+                return new HookSpec(t, HookKind.TRACEPOINT, ce[0], ce[1], 0, 0);
+            }
+            case "tp_btf", "raw_tp", "raw_tracepoint" -> {
+                HookKind kind = prefix.equals("tp_btf") ? HookKind.TP_BTF : HookKind.RAW_TP;
+                int[] args = new int[2];
+                String name = splitArgs(t, rest, args);
+                if (!name.matches(IDENT)) {
+                    throw new IllegalArgumentException("bad " + prefix + " hook " + t + ": expected " + prefix + ":EVENT[@N]");
+                }
+                if (args[1] != 0) {
+                    throw new IllegalArgumentException(prefix + " hook " + t + " takes at most one @argument");
+                }
+                return new HookSpec(t, kind, null, name, args[0], 0);
+            }
+            case "", "kprobe", "fentry" -> {
+                HookKind kind = switch (prefix) {
+                    case "kprobe" -> HookKind.KPROBE;
+                    case "fentry" -> HookKind.FENTRY;
+                    default -> HookKind.FUNCTION;
+                };
+                int[] args = new int[2];
+                String name = splitArgs(t, rest, args);
+                if (!name.matches(FUNC_NAME)) {
+                    throw new IllegalArgumentException("bad hook " + t
+                            + ": expected FUNCTION[@N[@M]], tracepoint:CAT:EVENT, tp_btf:EVENT or raw_tp:EVENT");
+                }
+                return new HookSpec(t, kind, null, name, args[0], args[1]);
+            }
+            default -> throw new IllegalArgumentException("unknown hook prefix \"" + prefix + ":\" in " + t
+                    + "; use tracepoint:, tp:, tp_btf:, raw_tp:, kprobe: or fentry:");
+        }
+    }
+
+    /** Splits NAME@P1@P2 into the name and up to two 1-based argument numbers. */
+    private static String splitArgs(String text, String rest, int[] args) {
+        String[] parts = rest.split("@", -1);
+        if (parts.length > 3) {
+            throw new IllegalArgumentException("bad hook " + text + ": at most two @arguments");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            int n;
+            try {
+                n = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_ARG) {
+                throw new IllegalArgumentException("bad argument \"@" + parts[i] + "\" in hook " + text
+                        + ": arguments are numbered from 1 to " + MAX_ARG);
+            }
+            args[i - 1] = n;
+        }
+        return parts[0].strip();
+    }
+
+    /** Two specs that would attach the same program to the same place. */
+    String identity() {
+        return switch (kind) {
+            case TRACEPOINT -> "tracepoint:" + category + ":" + name;
+            case TP_BTF, RAW_TP -> kind + ":" + name;
+            default -> "function:" + name;
+        };
+    }
+
+    public boolean isFunction() {
+        return kind.isFunction();
+    }
+}

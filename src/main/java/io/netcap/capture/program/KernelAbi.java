@@ -1,0 +1,241 @@
+package io.netcap.capture.program;
+
+import io.netcap.bpf.BpfMap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the kernel programs and netcap exchange, named and laid out in one place: the maps
+ * by name, and the structs of netcap_event.h (the event record, the per-hook counters, the
+ * backtrace count key, the run-time config) and netcap_packet.h (the kernel layout). Offsets are
+ * in bytes, host byte order. KernelAbiTest checks every offset here against the BTF that clang
+ * emits for the compiled programs, so a change to one side alone fails a test.
+ */
+public final class KernelAbi {
+    /** Ring buffer or perf event array of {@code struct netcap_event} records (capture). */
+    public static final String EVENTS_MAP = "netcap_events";
+    /** Per hook, per CPU {@code struct netcap_counters}. */
+    public static final String STATS_MAP = "netcap_stats";
+    /** Kernel stacks by id (bpf_get_stackid). */
+    public static final String STACKS_MAP = "netcap_stacks";
+    /** One scratch record per CPU, indexed by CPU: sized to the possible CPUs before load. */
+    public static final String SCRATCH_MAP = "netcap_scratch";
+    /** One {@code struct netcap_layout}: where the kernel maps pages, for page fragments. */
+    public static final String LAYOUT_MAP = "netcap_layout";
+    /** {@code struct netcap_drop_key} to a u64 count (backtrace). */
+    public static final String DROPS_MAP = "netcap_drops";
+    /**
+     * The const volatile {@code struct netcap_config}, alone in its own .rodata subsection, so
+     * libbpf's internal map for it holds exactly that struct and nothing clang adds to .rodata.
+     */
+    public static final String CONFIG_MAP = ".rodata.netcap";
+
+    /** stack_id of a packet whose stack was not recorded (NETCAP_NO_STACK). */
+    public static final int NO_STACK = -1;
+    /** Entries of the stack map when a program records stacks (its C declaration). */
+    public static final int STACK_ENTRIES = 16384;
+
+    // struct netcap_event
+    public static final int EVENT_SIZE = 72;
+    static final int EV_TS_NS = 0;
+    static final int EV_SKB = 8;
+    static final int EV_HOOK = 16;
+    static final int EV_WIRE_LEN = 20;
+    static final int EV_CAP_LEN = 24;
+    static final int EV_IFINDEX = 28;
+    static final int EV_NETNS = 32;
+    static final int EV_STACK_ID = 36;
+    static final int EV_CPU = 40;
+    static final int EV_REASON = 44;
+    static final int EV_LINK_TYPE = 48;
+    static final int EV_FLAGS = 50;
+    static final int EV_DEV = 56;
+    static final int DEVNAME_LEN = 16;
+
+    // struct netcap_counters: four u64
+    public static final int COUNTERS_SIZE = 32;
+    static final int CNT_SEEN = 0;
+    static final int CNT_MATCHED = 8;
+    static final int CNT_LOST = 16;
+    static final int CNT_UNLOCATED = 24;
+
+    // struct netcap_drop_key
+    public static final int DROP_KEY_SIZE = 16;
+    static final int KEY_STACK_ID = 0;
+    static final int KEY_HOOK = 4;
+    static final int KEY_REASON = 8;
+
+    // struct netcap_config
+    public static final int CONFIG_SIZE = 36;
+    static final int CFG_CAPTURE_SIZE = 0;
+    static final int CFG_COPY_SIZE = 4;
+    static final int CFG_NETNS = 8;
+    static final int CFG_SKB_DATA_OFFSET = 12;
+    static final int CFG_STACKS = 16;
+    static final int CFG_IFNAME_SET = 17;
+    static final int CFG_SKB_DATA = 18;
+    static final int CFG_FAKE_HDR = 19;
+    static final int CFG_IFNAME = 20;
+
+    // struct netcap_layout
+    public static final int LAYOUT_SIZE = 16;
+    static final int LAYOUT_PAGE_OFFSET_BASE = 0;
+    static final int LAYOUT_VMEMMAP_BASE = 8;
+
+    private KernelAbi() {
+    }
+
+    /** A struct as this class lays it out, for the check against the object's BTF. */
+    record Struct(String name, int size, Map<String, Integer> offsets) {
+    }
+
+    /** Every struct netcap reads or writes, with the offsets the constants above give. */
+    static List<Struct> structs() {
+        return List.of(
+                struct("netcap_event", EVENT_SIZE, "ts_ns", EV_TS_NS, "skb", EV_SKB, "hook", EV_HOOK,
+                        "wire_len", EV_WIRE_LEN, "cap_len", EV_CAP_LEN, "ifindex", EV_IFINDEX, "netns", EV_NETNS,
+                        "stack_id", EV_STACK_ID, "cpu", EV_CPU, "reason", EV_REASON, "link_type", EV_LINK_TYPE,
+                        "flags", EV_FLAGS, "dev", EV_DEV),
+                struct("netcap_counters", COUNTERS_SIZE, "seen", CNT_SEEN, "matched", CNT_MATCHED, "lost", CNT_LOST,
+                        "unlocated", CNT_UNLOCATED),
+                struct("netcap_drop_key", DROP_KEY_SIZE, "stack_id", KEY_STACK_ID, "hook", KEY_HOOK,
+                        "reason", KEY_REASON),
+                struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
+                        "netns", CFG_NETNS, "skb_data_offset", CFG_SKB_DATA_OFFSET, "stacks", CFG_STACKS,
+                        "ifname_set", CFG_IFNAME_SET, "skb_data", CFG_SKB_DATA, "fake_hdr", CFG_FAKE_HDR,
+                        "ifname", CFG_IFNAME),
+                struct("netcap_layout", LAYOUT_SIZE, "page_offset_base_addr", LAYOUT_PAGE_OFFSET_BASE,
+                        "vmemmap_base_addr", LAYOUT_VMEMMAP_BASE));
+    }
+
+    private static Struct struct(String name, int size, Object... nameOffset) {
+        Map<String, Integer> offsets = new LinkedHashMap<>();
+        for (int i = 0; i < nameOffset.length; i += 2) {
+            offsets.put((String) nameOffset[i], (Integer) nameOffset[i + 1]);
+        }
+        return new Struct(name, size, offsets);
+    }
+
+    /**
+     * Decodes one event record of {@code size} bytes at the buffer's position.
+     *
+     * @throws IllegalArgumentException a record shorter than its header or than the bytes it claims
+     */
+    public static CaptureEvent decodeEvent(ByteBuffer record, int size) {
+        ByteBuffer b = record.duplicate().order(ByteOrder.nativeOrder());
+        int base = b.position();
+        if (size < EVENT_SIZE) {
+            throw new IllegalArgumentException("short event record: " + size + " bytes");
+        }
+        int capLen = b.getInt(base + EV_CAP_LEN);
+        if (capLen < 0 || capLen > size - EVENT_SIZE) {
+            throw new IllegalArgumentException("event record claims " + capLen + " bytes but has " + (size - EVENT_SIZE));
+        }
+        byte[] name = new byte[DEVNAME_LEN];
+        b.get(base + EV_DEV, name);
+        int nameLen = 0;
+        while (nameLen < name.length && name[nameLen] != 0) {
+            nameLen++;
+        }
+        byte[] data = new byte[capLen];
+        b.get(base + EVENT_SIZE, data);
+        return new CaptureEvent(
+                b.getLong(base + EV_TS_NS),
+                b.getLong(base + EV_SKB),
+                b.getInt(base + EV_HOOK),
+                b.getInt(base + EV_WIRE_LEN),
+                b.getInt(base + EV_IFINDEX),
+                Integer.toUnsignedLong(b.getInt(base + EV_NETNS)),
+                b.getInt(base + EV_STACK_ID),
+                b.getInt(base + EV_CPU),
+                b.getInt(base + EV_REASON),
+                Short.toUnsignedInt(b.getShort(base + EV_LINK_TYPE)),
+                new String(name, 0, nameLen, StandardCharsets.UTF_8),
+                data);
+    }
+
+    /** One hook's counters, summed over CPUs. */
+    public record Counters(long seen, long matched, long lost, long unlocated) {
+        public Counters plus(Counters o) {
+            return new Counters(seen + o.seen, matched + o.matched, lost + o.lost, unlocated + o.unlocated);
+        }
+    }
+
+    /** Sums a per-CPU value of {@code cpus} consecutive {@code struct netcap_counters}. */
+    public static Counters decodeCounters(byte[] perCpu, int cpus) {
+        if (perCpu.length < cpus * COUNTERS_SIZE) {
+            throw new IllegalArgumentException("per-CPU counters of " + perCpu.length + " bytes for " + cpus + " CPUs");
+        }
+        ByteBuffer v = ByteBuffer.wrap(perCpu).order(ByteOrder.nativeOrder());
+        long seen = 0, matched = 0, lost = 0, unlocated = 0;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            int base = cpu * COUNTERS_SIZE;
+            seen += v.getLong(base + CNT_SEEN);
+            matched += v.getLong(base + CNT_MATCHED);
+            lost += v.getLong(base + CNT_LOST);
+            unlocated += v.getLong(base + CNT_UNLOCATED);
+        }
+        return new Counters(seen, matched, lost, unlocated);
+    }
+
+    /** The counters of every hook of a loaded program, summed over hooks and CPUs. */
+    public static Counters readCounters(BpfMap stats, int hookCount) {
+        int cpus = BpfMap.possibleCpus();
+        byte[] key = new byte[4];
+        byte[] value = new byte[COUNTERS_SIZE * cpus];
+        Counters total = new Counters(0, 0, 0, 0);
+        for (int hook = 0; hook < hookCount; hook++) {
+            ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, hook);
+            if (stats.lookup(key, value)) {
+                total = total.plus(decodeCounters(value, cpus));
+            }
+        }
+        return total;
+    }
+
+    /** A key of the backtrace count map: stack id ({@link #NO_STACK} when lost), hook index, drop reason. */
+    public record DropKey(int stackId, int hook, long reason) {
+    }
+
+    public static DropKey decodeDropKey(byte[] key) {
+        if (key.length != DROP_KEY_SIZE) {
+            throw new IllegalArgumentException("drop key of " + key.length + " bytes, not " + DROP_KEY_SIZE);
+        }
+        ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder());
+        return new DropKey(k.getInt(KEY_STACK_ID), k.getInt(KEY_HOOK), Integer.toUnsignedLong(k.getInt(KEY_REASON)));
+    }
+
+    /** A value of the backtrace count map: one u64. */
+    public static long decodeCount(byte[] value) {
+        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    /** The bytes of {@code struct netcap_config} for these settings. */
+    public static byte[] encodeConfig(ProgramConfig config) {
+        ByteBuffer b = ByteBuffer.allocate(CONFIG_SIZE).order(ByteOrder.nativeOrder());
+        b.putInt(CFG_CAPTURE_SIZE, config.captureSize());
+        b.putInt(CFG_COPY_SIZE, config.copySize());
+        b.putInt(CFG_NETNS, (int) config.netns());
+        b.putInt(CFG_SKB_DATA_OFFSET, config.skbDataOffset() == null ? 0 : config.skbDataOffset());
+        b.put(CFG_STACKS, (byte) (config.stacks() ? 1 : 0));
+        b.put(CFG_IFNAME_SET, (byte) (config.interfaceName() != null ? 1 : 0));
+        b.put(CFG_SKB_DATA, (byte) (config.skbDataOffset() != null ? 1 : 0));
+        b.put(CFG_FAKE_HDR, (byte) (config.fakeHeaders() ? 1 : 0));
+        if (config.interfaceName() != null) {
+            // at most 15 bytes (ProgramConfig checks), so the name stays NUL-terminated
+            b.put(CFG_IFNAME, config.interfaceName().getBytes(StandardCharsets.UTF_8));
+        }
+        return b.array();
+    }
+
+    /** The bytes of {@code struct netcap_layout}: the addresses of page_offset_base and vmemmap_base. */
+    public static byte[] encodeLayout(long pageOffsetBaseAddr, long vmemmapBaseAddr) {
+        return ByteBuffer.allocate(LAYOUT_SIZE).order(ByteOrder.nativeOrder())
+                .putLong(LAYOUT_PAGE_OFFSET_BASE, pageOffsetBaseAddr)
+                .putLong(LAYOUT_VMEMMAP_BASE, vmemmapBaseAddr).array();
+    }
+}

@@ -1,0 +1,70 @@
+package io.netcap.capture.program;
+
+import io.netcap.capture.CaptureException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The run-time settings of a generated program: what the user may change without changing its
+ * code, so without running clang again. They reach the kernel as {@code struct netcap_config}
+ * in the object's .rodata (netcap_event.h), written by {@link KernelAbi#encodeConfig} between
+ * open and load. Every check of these options is here, once; a bad value is a usage error.
+ *
+ * @param captureSize   bytes of each packet sent to user space, 1..65535 (-s)
+ * @param stacks        record each packet's kernel stack (-S)
+ * @param interfaceName only packets whose skb->dev has this name, in any namespace; null for all (-i)
+ * @param netns         only packets in the network namespace with this inode; 0 for all (--netns)
+ * @param skbDataOffset the packet starts at skb->data plus this, as raw IP (--skb-data); null to locate it
+ * @param fakeHeaders   make up the Ethernet (and IP) header a packet does not have yet (--fake-hdr)
+ */
+public record ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns,
+                            Integer skbDataOffset, boolean fakeHeaders) {
+    public static final int MAX_CAPTURE_SIZE = 65535;
+    /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
+    public static final int MIN_FILTER_BYTES = 2048;
+    /** IFNAMSIZ - 1 (include/uapi/linux/if.h): the kernel's longest device name. */
+    public static final int DEVICE_NAME_MAX = 15;
+    public static final int DEFAULT_CAPTURE_SIZE = 1514;
+    public static final int MAX_SKB_DATA_OFFSET = 4096;
+
+    public ProgramConfig {
+        if (captureSize < 1 || captureSize > MAX_CAPTURE_SIZE) {
+            throw CaptureException.usage("--capture-max-size must be between 1 and " + MAX_CAPTURE_SIZE
+                    + ", not " + captureSize);
+        }
+        if (interfaceName != null && !isDeviceName(interfaceName)) {
+            throw CaptureException.usage("-i: \"" + interfaceName + "\" is not a network device name (1.."
+                    + DEVICE_NAME_MAX + " bytes, no '/' or spaces)");
+        }
+        if (netns < 0 || netns > 0xFFFFFFFFL) {
+            throw CaptureException.usage("--netns: " + netns + " is not a namespace inode");
+        }
+        if (fakeHeaders && skbDataOffset != null) {
+            throw CaptureException.usage("--fake-hdr and --skb-data do not go together");
+        }
+        if (skbDataOffset != null && Math.abs(skbDataOffset) > MAX_SKB_DATA_OFFSET) {
+            throw CaptureException.usage("--skb-data-offset must be within -" + MAX_SKB_DATA_OFFSET + ".."
+                    + MAX_SKB_DATA_OFFSET + ", not " + skbDataOffset);
+        }
+    }
+
+    /** The defaults: 1514 bytes, no stacks, every device and namespace, headers located. */
+    public static ProgramConfig defaults() {
+        return new ProgramConfig(DEFAULT_CAPTURE_SIZE, false, null, 0, null, false);
+    }
+
+    /** What the kernel accepts as a device name: 1..15 bytes, no '/', no white space (dev_valid_name). */
+    static boolean isDeviceName(String name) {
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        return bytes >= 1 && bytes <= DEVICE_NAME_MAX && !name.contains("/") && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(Character::isWhitespace);
+    }
+
+    /** Bytes copied for the filter: the capture size, but never fewer than {@link #MIN_FILTER_BYTES}. */
+    public int copySize() {
+        return Math.max(captureSize, MIN_FILTER_BYTES);
+    }
+
+    public ProgramConfig withStacks(boolean stacks) {
+        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders);
+    }
+}

@@ -1,0 +1,122 @@
+package io.netcap.capture.program;
+
+import io.netcap.bpf.BpfException;
+import io.netcap.bpf.BpfMap;
+import io.netcap.bpf.BpfObject;
+import io.netcap.bpf.ClangCompiler;
+import io.netcap.bpf.ClangException;
+import io.netcap.capture.CaptureException;
+import io.netcap.capture.kernel.KernelLayout;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Compiles, opens, configures and loads a generated program. A plain function hook starts as
+ * fentry; when the kernel refuses to load it (fentry not permitted, function not traceable),
+ * that hook is regenerated as a kprobe and the load retried, if this kernel has kprobes. The
+ * result says which program was finally loaded, so messages name the hook kind really in use.
+ */
+public final class ProgramLoader {
+    /**
+     * The program as finally loaded (hooks may have fallen back) and its object, not yet attached.
+     *
+     * @param compiled whether clang ran for it (false: every object came from the cache)
+     */
+    public record Loaded(CaptureProgram program, BpfObject object, boolean compiled) {
+    }
+
+    private ProgramLoader() {
+    }
+
+    /**
+     * Attaches every hook's program; the object owns the links, so closing or detaching it
+     * removes the ones already attached when a later one fails. First hands the program the
+     * kernel's memory layout, so it can read page fragments from the first packet on.
+     */
+    public static void attach(BpfObject object, CaptureProgram program) {
+        KernelLayout.addresses().ifPresent(a -> object.map(KernelAbi.LAYOUT_MAP)
+                .update(new byte[4], KernelAbi.encodeLayout(a.pageOffsetBase(), a.vmemmapBase())));
+        for (Hook hook : program.hooks()) {
+            try {
+                object.program(hook.programName()).attach();
+            } catch (BpfException e) {
+                throw CaptureException.runtime("cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * @param kprobes   whether this kernel can attach kprobes
+     * @param config    the run-time settings, written into the object's .rodata
+     * @param configure sizes maps before load (the object is not loaded yet)
+     */
+    public static Loaded load(CaptureProgram program, ProgramConfig config, boolean kprobes,
+                              Consumer<BpfObject> configure) {
+        return load(program, config, kprobes, configure, new ClangCompiler());
+    }
+
+    /** As {@link #load(CaptureProgram, ProgramConfig, boolean, Consumer)}, with this compiler and its cache. */
+    static Loaded load(CaptureProgram program, ProgramConfig config, boolean kprobes, Consumer<BpfObject> configure,
+                       ClangCompiler clang) {
+        CaptureProgram current = program;
+        boolean compiled = false;
+        for (int attempt = 0; attempt <= program.hooks().size(); attempt++) {
+            ClangCompiler.Compilation c = compile(clang, current);
+            compiled |= !c.cacheHit();
+            BpfObject object = BpfObject.open(c.object(), current.kind().objectName());
+            try {
+                object.map(KernelAbi.SCRATCH_MAP).setMaxEntries(BpfMap.possibleCpus());
+                object.map(KernelAbi.CONFIG_MAP).setInitialValue(KernelAbi.encodeConfig(config));
+                // A stack map is allocated whole at load: one entry when nothing records stacks.
+                boolean stacks = config.stacks() || program.kind() == ProgramKind.BACKTRACE;
+                object.map(KernelAbi.STACKS_MAP).setMaxEntries(stacks ? KernelAbi.STACK_ENTRIES : 1);
+                configure.accept(object);
+                object.load();
+                return new Loaded(current, object, compiled);
+            } catch (BpfException e) {
+                object.close();
+                current = fallBack(current, kprobes, e);
+            } catch (RuntimeException e) {
+                object.close();
+                throw e;
+            }
+        }
+        throw new IllegalStateException("unreachable: every hook already fell back");
+    }
+
+    private static ClangCompiler.Compilation compile(ClangCompiler clang, CaptureProgram program) {
+        try {
+            return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program));
+        } catch (ClangException e) {
+            throw CaptureException.runtime(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The program with the fentry hooks that failed turned into kprobes, or an exception saying why
+     * that cannot be. A refusal before verification (EPERM for fentry) leaves no verifier log, so
+     * libbpf cannot say which program failed; then every fentry hook is taken as the cause.
+     */
+    private static CaptureProgram fallBack(CaptureProgram current, boolean kprobes, BpfException e) {
+        List<Hook> fentry = current.hooks().stream().filter(h -> h.kind() == HookKind.FENTRY).toList();
+        List<Hook> failed = e.program() != null
+                ? current.hooks().stream().filter(h -> h.programName().equals(e.program())).toList()
+                : fentry;
+        if (failed.isEmpty() || failed.stream().anyMatch(h -> h.kind() != HookKind.FENTRY)) {
+            throw CaptureException.runtime(LoadFailure.describe(e, current.hooks()), e);
+        }
+        String why = "the kernel refused fentry (" + e.libbpfMessage() + ")";
+        for (Hook hook : failed) {
+            if (!hook.kprobeFallback()) {
+                throw CaptureException.runtime("cannot capture at " + hook.spec() + ": " + why
+                        + "; without the fentry: prefix netcap falls back to a kprobe", e);
+            }
+            if (!kprobes) {
+                throw HookResolver.functionHooksUnavailable(hook.target() + "@" + (hook.skbLocation() + 1),
+                        why + " and it has no kprobes (CONFIG_KPROBES is not set)");
+            }
+            current = current.withHook(hook.asKprobe());
+        }
+        return current;
+    }
+}

@@ -1,0 +1,90 @@
+package io.netcap.capture.program;
+
+import io.netcap.bpf.BpfLogging;
+import io.netcap.bpf.ClangCompiler;
+import io.netcap.bpf.EventTransport;
+import io.netcap.bpf.KernelFeatures;
+import io.netcap.bpf.Privileges;
+import io.netcap.capture.CaptureException;
+import io.netcap.capture.kernel.KernelLayout;
+import io.netcap.capture.kernel.TraceFs;
+import io.netcap.filter.CompiledFilter;
+import io.netcap.filter.FilterCompiler;
+import io.netcap.filter.FilterException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps every kernel program of netcap goes through before it is loaded: compile the filter,
+ * check privileges, resolve the hooks; and --dry-run's printing of the generated C. Shared by
+ * capture and backtrace.
+ */
+public final class ProgramPreparation {
+    private ProgramPreparation() {
+    }
+
+    /** A resolved program, and whether kprobes can attach here (for the fentry fallback). */
+    public record Prepared(CaptureProgram program, boolean kprobes) {
+    }
+
+    /**
+     * @param transport the user's --transport, or null to take the ring buffer where the kernel has it
+     * @throws CaptureException a bad filter or hook (usage), not root (runtime)
+     */
+    public static Prepared prepare(ProgramKind kind, List<HookSpec> specs, String expression,
+                                   EventTransport transport, boolean dryRun, boolean debug) {
+        BpfLogging.setDebug(debug);
+        CompiledFilter filter = compileFilter(expression);
+        if (!dryRun && !Privileges.isRoot()) {
+            throw CaptureException.runtime(
+                    "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
+        }
+        if (!dryRun) {
+            KernelLayout.prefetch(); // read while the program is compiled and loaded
+        }
+        HookResolver resolver = new HookResolver(TraceFs.open());
+        List<Hook> hooks = resolver.resolve(specs);
+        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun)), resolver.hasKprobes());
+    }
+
+    /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */
+    static EventTransport transport(EventTransport chosen, boolean dryRun) {
+        if (chosen != null) {
+            return chosen;
+        }
+        if (dryRun || KernelFeatures.supportsMapType(KernelFeatures.MAP_TYPE_RINGBUF)) {
+            return EventTransport.RING_BUFFER;
+        }
+        return EventTransport.PERF_BUFFER;
+    }
+
+    static CompiledFilter compileFilter(String expression) {
+        try {
+            return FilterCompiler.compile(expression);
+        } catch (FilterException e) {
+            throw CaptureException.usage(e.getMessage());
+        }
+    }
+
+    /** The run-time settings as the program will see them in struct netcap_config. */
+    static String describe(ProgramConfig c) {
+        return "netcap_config { capture_size = " + c.captureSize() + ", copy_size = " + c.copySize()
+                + ", netns = " + c.netns() + ", skb_data_offset = " + (c.skbDataOffset() == null ? 0 : c.skbDataOffset())
+                + ", stacks = " + (c.stacks() ? 1 : 0) + ", ifname_set = " + (c.interfaceName() == null ? 0 : 1)
+                + ", skb_data = " + (c.skbDataOffset() == null ? 0 : 1) + ", fake_hdr = " + (c.fakeHeaders() ? 1 : 0)
+                + ", ifname = \"" + (c.interfaceName() == null ? "" : c.interfaceName()) + "\" }";
+    }
+
+    /** --dry-run: the generated main file and how it would be compiled. */
+    public static void printDryRun(PrintWriter out, CaptureProgram program, ProgramConfig config) {
+        Map<String, String> files = ProgramGenerator.generate(program);
+        String mainFile = program.kind().mainFile();
+        out.println(files.get(mainFile));
+        out.println("/* compiled with: " + String.join(" ", new ClangCompiler().commandLine(Path.of("SOURCE_DIR"),
+                mainFile, Path.of(mainFile.replace(".c", ".o")))) + "\n * SOURCE_DIR holds "
+                + String.join(", ", files.keySet()) + "\n * written into .rodata before load: " + describe(config) + " */");
+        out.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package io.netcap.capture.session;
+
+import io.netcap.bpf.BpfObject;
+import io.netcap.capture.program.CaptureProgram;
+import io.netcap.capture.program.Hook;
+import io.netcap.capture.program.KernelAbi;
+import io.netcap.capture.program.ProgramConfig;
+import io.netcap.capture.program.ProgramLoader;
+import io.netcap.capture.program.ProgramPreparation;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The part of a session that capture and backtrace share: the program loaded (after any fentry
+ * to kprobe fallback), attached to its hooks, its counters, and Ctrl-C/SIGTERM. It owns the BPF
+ * object, which owns the links; closing detaches every hook, then unloads, best effort.
+ */
+final class AttachedProgram implements AutoCloseable {
+    private final CaptureProgram program;
+    private final BpfObject object;
+    private final StopSignal stop = StopSignal.install();
+    private boolean closed;
+
+    private AttachedProgram(CaptureProgram program, BpfObject object) {
+        this.program = program;
+        this.object = object;
+    }
+
+    /** Compiles (or takes from the cache), configures and loads the program; attaches nothing yet. */
+    static AttachedProgram load(ProgramPreparation.Prepared prepared, ProgramConfig config,
+                                Consumer<BpfObject> configure) {
+        ProgramLoader.Loaded loaded = ProgramLoader.load(prepared.program(), config, prepared.kprobes(), configure);
+        return new AttachedProgram(loaded.program(), loaded.object());
+    }
+
+    void attach() {
+        ProgramLoader.attach(object, program);
+    }
+
+    /** Removes every hook: nothing new arrives after this. */
+    void detach() {
+        object.detachAll();
+    }
+
+    CaptureProgram program() {
+        return program;
+    }
+
+    BpfObject object() {
+        return object;
+    }
+
+    boolean stopRequested() {
+        return stop.requested();
+    }
+
+    KernelAbi.Counters counters() {
+        return KernelAbi.readCounters(object.map(KernelAbi.STATS_MAP), program.hooks().size());
+    }
+
+    /** The hooks as the "listening on" line names them. */
+    String hookList() {
+        return program.hooks().stream().map(Hook::spec).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            object.close();
+        } finally {
+            stop.uninstall();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.netcap.capture.session;
+
+import io.netcap.capture.program.KernelAbi;
+import java.io.PrintWriter;
+
+/**
+ * The lines printed at exit, in the manner of tcpdump's: what reached the output, what the
+ * kernel matched, and what was lost or bent on the way (never silently, as the original tool
+ * did): lost between kernel and user space, packets whose data could not be found, packets
+ * released out of time order.
+ */
+final class ExitSummary {
+    private ExitSummary() {
+    }
+
+    static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents) {
+        err.println(plural(captured, "packet") + " captured");
+        err.println(plural(c.matched(), "packet") + " matched by the filter in the kernel (of " + c.seen()
+                + " seen at the hooks)");
+        err.println(plural(c.lost(), "packet") + " lost between kernel and user space"
+                + (c.lost() > 0 ? " (try a larger --ring-size)" : ""));
+        if (c.unlocated() > 0) {
+            err.println(plural(c.unlocated(), "skb") + " whose packet data could not be located");
+        }
+        if (lateEvents > 0) {
+            err.println(plural(lateEvents, "packet") + " out of time order: arrived after a later one was already"
+                    + " written (kept with their own timestamps)");
+        }
+        err.flush();
+    }
+
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * netcap's capture program. io.netcap.capture.program.ProgramGenerator fills the named slots:
+ * the filter functions translated from the tcpdump expression, the transport, and one small
+ * program per hook (hook_*.bpf.c.in), each of which finds the skb and calls netcap_capture().
+ * Settings that do not change the code are in netcap_config (netcap_event.h).
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <asm/ptrace.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "netcap_kernel.h"
+#include "netcap_event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define NETCAP_HOOK_COUNT   @@HOOK_COUNT@@
+#define NETCAP_PERF_EVENTS  @@PERF_EVENTS@@  /* 1: events go through a perf event array, 0: a BPF ring buffer */
+#define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
+#define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
+
+/* ---- filter functions translated from the tcpdump expression ---- */
+@@FILTER_FUNCTIONS@@
+/* ---- end of filter functions ---- */
+
+#include "netcap_packet.h"
+
+#if NETCAP_PERF_EVENTS
+#define NETCAP_PERF_MAX_DATA (0xFFFF - sizeof(struct netcap_event) - 64)
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} netcap_events SEC(".maps");
+#else
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* resized before load */
+} netcap_events SEC(".maps");
+#endif
+
+/*
+ * Hands one event to user space. Waking the reader is what costs: each wake-up queues irq_work,
+ * a self-interrupt on this CPU (a VM exit under a hypervisor), on the packet's own path. The
+ * ring buffer's default wakes the reader whenever it has caught up, which a fast reader always
+ * has: about one interrupt per two packets, measured. So records are committed without a
+ * wake-up, except the one that brings the pending data to a sixteenth of the ring; the reader
+ * also drains on its own timer, which bounds how long a packet waits at low rates. The perf buffer (libbpf's set-up) wakes the
+ * reader on every record; it is here for kernels before 5.8 and for comparison.
+ */
+static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u64 size)
+{
+	/* 64-bit, so that the bound the verifier sees is on the register passed to the helper */
+	netcap_barrier_var(size);
+	if (size > sizeof(struct netcap_scratch))
+		return -1;
+#if NETCAP_PERF_EVENTS
+	return bpf_perf_event_output(ctx, &netcap_events, BPF_F_CURRENT_CPU, s, size);
+#else
+	__u64 pending = bpf_ringbuf_query(&netcap_events, BPF_RB_AVAIL_DATA);
+	__u64 threshold = bpf_ringbuf_query(&netcap_events, BPF_RB_RING_SIZE) / 16;
+	/*
+	 * Only the record that crosses the threshold wakes the reader: while the reader is behind
+	 * (busy writing, descheduled) every record above the line would otherwise interrupt again.
+	 */
+	__u64 flags = pending < threshold && pending + size + 8 >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+
+	return bpf_ringbuf_output(&netcap_events, s, size, flags);
+#endif
+}
+
+static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, const int mode)
+{
+	struct netcap_counters *cnt;
+	struct netcap_packet p = {};
+	struct netcap_scratch *s = netcap_match(skb, hook, &cnt, &p, mode);
+
+	if (!s || !cnt)
+		return 0;
+	netcap_describe(skb, s, &p, mode);
+
+	s->ev.ts_ns = bpf_ktime_get_ns();
+	s->ev.skb = (__u64)skb;
+	s->ev.hook = hook;
+	s->ev.wire_len = (__u32)p.wire;
+	s->ev.cap_len = p.copied < netcap_config.capture_size ? p.copied : netcap_config.capture_size;
+#if NETCAP_PERF_EVENTS
+	/* A perf record, headers included, must fit in 16 bits: the last bytes of giant packets go. */
+	if (s->ev.cap_len > NETCAP_PERF_MAX_DATA)
+		s->ev.cap_len = NETCAP_PERF_MAX_DATA;
+#endif
+	struct net_device *dev = p.dev;
+	s->ev.ifindex = dev ? NETCAP_READ(mode, dev, ifindex) : 0;
+	s->ev.netns = p.netns;
+	s->ev.cpu = p.cpu;
+	s->ev.reason = reason;
+	s->ev.link_type = p.link;
+	s->ev.flags = 0;
+	s->ev.pad = 0;
+	s->ev.stack_id = netcap_config.stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
+
+	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
+		cnt->lost++;
+	return 0;
+}
+
+/* ---- one program per hook ---- */
+@@HOOK_PROGRAMS@@

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every netcap program does with an skb before deciding what to do with it: check the
+ * device name (-i) and network namespace (--netns), find where the packet starts, copy it to a
+ * per-CPU scratch buffer and run the tcpdump filter on the copy.
+ *
+ * The including file defines, before including this: NETCAP_HOOK_COUNT and the filter
+ * functions' names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN. Everything the user may change
+ * without changing the code (-i, --netns, -s, -S, --skb-data, --fake-hdr) is read from
+ * netcap_config, which netcap fills before load.
+ */
+#ifndef NETCAP_PACKET_H
+#define NETCAP_PACKET_H
+
+/* The filter reads anywhere up to 0xFFFF in its buffer, so the buffer is a full 64 KiB. */
+#define NETCAP_FILTER_WINDOW 0x10000
+/*
+ * The largest netcap_config.copy_size. Every copy is also checked against it: a constant the
+ * verifier can always bound by, whatever it knows of the configured size.
+ */
+#define NETCAP_COPY_MAX 0xFFFF
+
+/* Written by netcap between open and load; frozen in .rodata, so constants to the verifier. */
+const volatile struct netcap_config netcap_config SEC(".rodata.netcap") = {};
+
+#define NETCAP_SKB_DATA_LINK NETCAP_LINKTYPE_RAW
+
+/* Room for headers --fake-hdr puts in front of a full-size copy. */
+#define NETCAP_FAKE_HDR_MAX 54
+
+/*
+ * data is twice the window: the verifier bounds a page fragment's copy by the maxima of its
+ * offset and of its length separately, each up to NETCAP_COPY_MAX.
+ */
+struct netcap_scratch {
+	struct netcap_event ev;
+	__u8 data[2 * NETCAP_FILTER_WINDOW + 64];
+};
+
+/*
+ * One scratch record per CPU. An ARRAY indexed by CPU rather than a PERCPU_ARRAY because
+ * per-CPU values are limited to 32 KiB. max_entries is set to the number of possible CPUs
+ * before load.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct netcap_scratch);
+} netcap_scratch SEC(".maps");
+
+/* Per hook, per CPU: seen / matched / lost / unlocated. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NETCAP_HOOK_COUNT);
+	__type(key, __u32);
+	__type(value, struct netcap_counters);
+} netcap_stats SEC(".maps");
+
+/*
+ * How a hook program may read kernel memory. tp_btf and fentry programs get the skb as a
+ * BTF-typed pointer, through which plain loads work: the verifier turns each into one checked
+ * instruction. The others (tracepoint, raw_tp, kprobe) see only an address and must call
+ * bpf_probe_read_kernel for every field, a helper call each. Every function below takes the
+ * hook's mode as a constant, so each program keeps only its own branch.
+ */
+#define NETCAP_PROBED    0
+#define NETCAP_BTF_TYPED 1
+#define NETCAP_READ(mode, src, field) ((mode) == NETCAP_BTF_TYPED ? (src)->field : BPF_CORE_READ(src, field))
+
+/* Keeps clang from folding a bounds check into a form the verifier cannot follow. */
+#define netcap_barrier_var(v) asm volatile("" : "+r"(v))
+
+/*
+ * The addresses of the kernel variables page_offset_base and vmemmap_base (where the kernel maps
+ * physical memory and its struct pages, randomized at boot), from /proc/kallsyms, written by
+ * netcap before the programs attach. They turn a fragment's struct page into the page's
+ * address. Zero where kallsyms lists no data symbols: then page fragments are not read.
+ */
+struct netcap_layout {
+	__u64 page_offset_base_addr;
+	__u64 vmemmap_base_addr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct netcap_layout);
+} netcap_layout SEC(".maps");
+
+/*
+ * Kernel stacks: of each packet with -S (capture), of each counted packet (backtrace). netcap
+ * sizes it before load, down to one entry when no stack is recorded.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} netcap_stacks SEC(".maps");
+
+#define NETCAP_MAX_FRAGS 17 /* MAX_SKB_FRAGS with 4 KiB pages */
+#define NETCAP_PAGE_SIZE 4096
+
+/* Where a matched packet is and what it is. */
+struct netcap_packet {
+	struct net_device *dev;
+	unsigned char *start;
+	__s64 wire;       /* length from start to the end of the packet */
+	__u32 copied;     /* bytes of it in scratch->data */
+	__u32 netns;
+	__u16 link;       /* NETCAP_LINKTYPE_* */
+	__u8 transport;   /* start is the transport header: there is no IP header yet */
+	__u32 cpu;
+};
+
+static __always_inline int netcap_ifname_matches(const char *name)
+{
+#pragma unroll
+	for (int i = 0; i < NETCAP_DEVNAME_LEN; i++) {
+		if (name[i] != netcap_config.ifname[i])
+			return 0;
+		if (name[i] == 0)
+			return 1;
+	}
+	return 1;
+}
+
+static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff *skb, const int mode)
+{
+	struct net *net = 0;
+
+	if (dev)
+		net = NETCAP_READ(mode, dev, nd_net.net);
+	if (!net) {
+		struct sock *sk = NETCAP_READ(mode, skb, sk);
+		if (sk)
+			net = NETCAP_READ(mode, sk, __sk_common.skc_net.net);
+	}
+	return net ? NETCAP_READ(mode, net, ns.inum) : 0;
+}
+
+/* -i on a BTF-typed hook: compares the name in place, without copying it out first. */
+static __always_inline int netcap_dev_is_ifname(struct net_device *dev)
+{
+	return dev && netcap_ifname_matches(dev->name);
+}
+
+static __always_inline void netcap_read_devname(struct net_device *dev, char *name)
+{
+	__builtin_memset(name, 0, NETCAP_DEVNAME_LEN);
+	if (dev)
+		bpf_probe_read_kernel(name, NETCAP_DEVNAME_LEN, dev->name);
+}
+
+/* Fills in what netcap_match() did not need to read: the device name and the namespace. */
+static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
+					    const int mode)
+{
+	/* with -i the name was read before the filter, except on BTF-typed hooks, which compare in place */
+	if (!netcap_config.ifname_set || mode == NETCAP_BTF_TYPED)
+		netcap_read_devname(p->dev, s->ev.dev);
+	if (!netcap_config.netns)
+		p->netns = netcap_netns(p->dev, skb, mode);
+}
+
+/*
+ * Finds where the packet starts: at the MAC header when the skb has an Ethernet one, else at
+ * the network header (raw IP), else at skb->data; with --skb-data at skb->data + offset. Never
+ * at skb->head: headroom is not packet. *linear is what can be copied (the skb's linear part).
+ */
+static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_packet *p, __s64 *linear,
+					 const int mode)
+{
+	unsigned char *head = NETCAP_READ(mode, skb, head);
+	unsigned char *data = NETCAP_READ(mode, skb, data);
+	__u16 mac = NETCAP_READ(mode, skb, mac_header);
+	__u16 nh = NETCAP_READ(mode, skb, network_header);
+	__u32 len = NETCAP_READ(mode, skb, len);
+	__u32 data_len = NETCAP_READ(mode, skb, data_len);
+	struct net_device *dev = p->dev; /* a plain local: BPF_CORE_READ must not relocate p->dev */
+	unsigned short devtype = dev ? NETCAP_READ(mode, dev, type) : ARPHRD_ETHER;
+	int ethernet = devtype == ARPHRD_ETHER || devtype == ARPHRD_LOOPBACK;
+
+	if (!head || !data)
+		return 0;
+	/*
+	 * mac_header and transport_header are (u16)~0 until set, but a new skb's network_header
+	 * is 0: on the TX path before the IP layer, 0 means "not set" (an skb whose network header
+	 * really is at offset 0 has no headroom, so data == head).
+	 */
+	if (nh == 0 && data != head)
+		nh = 0xFFFF;
+	if (netcap_config.skb_data) {
+		p->start = data + netcap_config.skb_data_offset;
+		p->link = NETCAP_SKB_DATA_LINK;
+	} else if (mac != 0xFFFF && ethernet && (nh == 0xFFFF || nh >= mac + 14)) {
+		/* (u16)~0 means "not set"; an Ethernet header needs 14 bytes before the network header. */
+		p->start = head + mac;
+		p->link = NETCAP_LINKTYPE_ETHERNET;
+	} else if (ethernet && nh != 0xFFFF && data + 14 == head + nh) {
+		/*
+		 * No MAC header recorded yet, but data sits exactly one Ethernet header before the
+		 * network header: the TX path has built the header (e.g. at the entry of
+		 * __dev_queue_xmit, before it resets mac_header).
+		 */
+		p->start = data;
+		p->link = NETCAP_LINKTYPE_ETHERNET;
+	} else if (nh != 0xFFFF) {
+		p->start = head + nh;
+		p->link = NETCAP_LINKTYPE_RAW;
+	} else if (netcap_config.fake_hdr && NETCAP_READ(mode, skb, transport_header) != 0xFFFF) {
+		p->start = head + NETCAP_READ(mode, skb, transport_header);
+		p->link = NETCAP_LINKTYPE_RAW;
+		p->transport = 1;
+	} else {
+		p->start = data;
+		p->link = NETCAP_LINKTYPE_RAW;
+	}
+	__s64 delta = (__s64)(data - p->start); /* bytes between the start and skb->data (may be < 0) */
+	*linear = (__s64)(len - data_len) + delta;
+	p->wire = (__s64)len + delta;
+	return *linear > 0 && p->wire > 0;
+}
+
+/*
+ * Appends the skb's page fragments to the copy of its linear part (copied bytes), up to
+ * netcap_config.copy_size, and returns the new length. Packets built from pages (TCP's sends, GSO and
+ * GRO packets, many NIC drivers) keep little more than their headers in the linear part. Stops
+ * at the first fragment it cannot read; frag_list chains are not followed.
+ */
+static __always_inline __u32 netcap_copy_frags(struct sk_buff *skb, struct netcap_scratch *s, __u32 copied,
+					       const int mode)
+{
+	__u32 zero = 0;
+	struct netcap_layout *layout = bpf_map_lookup_elem(&netcap_layout, &zero);
+	__u64 page_size = bpf_core_type_size(struct page);
+	__u64 page_offset_base = 0, vmemmap_base = 0;
+	__u32 limit = netcap_config.copy_size;
+
+	if (!layout || !layout->page_offset_base_addr || !layout->vmemmap_base_addr || !page_size)
+		return copied;
+	if (bpf_probe_read_kernel(&page_offset_base, sizeof(page_offset_base), (void *)layout->page_offset_base_addr)
+	    || bpf_probe_read_kernel(&vmemmap_base, sizeof(vmemmap_base), (void *)layout->vmemmap_base_addr)
+	    || !page_offset_base || !vmemmap_base)
+		return copied;
+	unsigned char *head = NETCAP_READ(mode, skb, head);
+	__u32 end = NETCAP_READ(mode, skb, end);
+	struct skb_shared_info *sh = (struct skb_shared_info *)(head + end);
+	__u8 nr = BPF_CORE_READ(sh, nr_frags);
+	__u64 frags = (__u64)sh + bpf_core_field_offset(struct skb_shared_info, frags);
+
+	for (int i = 0; i < NETCAP_MAX_FRAGS; i++) {
+		struct netcap_frag f;
+
+		if (i >= nr || copied >= limit)
+			break;
+		if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(frags + i * sizeof(f))))
+			break;
+		if ((f.page & 1) || f.page < vmemmap_base)
+			break; /* device memory (net_iov), or not a struct page */
+		__u64 addr = page_offset_base + (f.page - vmemmap_base) / page_size * NETCAP_PAGE_SIZE + f.offset;
+		/* 64-bit and checked next to the call, so the verifier keeps both bounds */
+		__u64 room = limit - (__u64)copied;
+		__u64 n = f.len < room ? f.len : room;
+		__u64 at = copied;
+
+		netcap_barrier_var(n);
+		netcap_barrier_var(at);
+		if (n > NETCAP_COPY_MAX || at > NETCAP_COPY_MAX)
+			break;
+		if (bpf_probe_read_kernel(s->data + at, n, (void *)addr))
+			break;
+		copied = (__u32)(at + n);
+	}
+	return copied;
+}
+
+/*
+ * --fake-hdr: a packet seen before the stack has built its headers gets them made up, so the
+ * Ethernet filter and the pcap see a whole frame: a zero-MAC Ethernet header and, when only the
+ * transport header exists, an IPv4 or IPv6 header from the socket's addresses and protocol.
+ * Writes them at the start of s->data and returns their length (0 when it cannot).
+ */
+static __always_inline __u32 netcap_fake_headers(struct sk_buff *skb, struct netcap_scratch *s,
+						 struct netcap_packet *p)
+{
+	struct sock *sk = BPF_CORE_READ(skb, sk);
+	__u16 family = sk ? BPF_CORE_READ(sk, __sk_common.skc_family) : 0;
+	__u8 *d = s->data;
+	__u32 payload = (__u32)p->wire;
+
+	__builtin_memset(d, 0, 14);
+	if (!p->transport) {
+		__u8 version = 0;
+		bpf_probe_read_kernel(&version, 1, p->start);
+		version >>= 4;
+		d[12] = version == 6 ? 0x86 : 0x08;
+		d[13] = version == 6 ? 0xDD : 0x00;
+		return 14;
+	}
+	if (!sk)
+		return 0;
+	__u8 protocol = (__u8)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	if (family == AF_INET) {
+		__u32 total = 20 + payload;
+		__u32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		d[12] = 0x08;
+		d[13] = 0x00;
+		__builtin_memset(d + 14, 0, 20);
+		d[14] = 0x45;
+		d[16] = total >> 8;
+		d[17] = total;
+		d[22] = 64; /* TTL */
+		d[23] = protocol;
+		__builtin_memcpy(d + 26, &saddr, 4);
+		__builtin_memcpy(d + 30, &daddr, 4);
+		return 34;
+	}
+	if (family == AF_INET6) {
+		d[12] = 0x86;
+		d[13] = 0xDD;
+		__builtin_memset(d + 14, 0, 8);
+		d[14] = 0x60;
+		d[18] = payload >> 8;
+		d[19] = payload;
+		d[20] = protocol;
+		d[21] = 64; /* hop limit */
+		BPF_CORE_READ_INTO(d + 22, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(d + 38, sk, __sk_common.skc_v6_daddr);
+		return 54;
+	}
+	return 0;
+}
+
+/*
+ * Counts the skb as seen at this hook, then runs -i, --netns and the filter on it. Returns this
+ * CPU's scratch record when it matches, with the packet copied to s->data and *p filled (and,
+ * on probed hooks with -i, the device name in s->ev.dev); NULL otherwise. *counters is the
+ * hook's counters (when not NULL).
+ */
+static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, __u32 hook,
+							   struct netcap_counters **counters,
+							   struct netcap_packet *p, const int mode)
+{
+	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
+	struct netcap_scratch *s;
+	__s64 linear = 0;
+	__u32 n, match;
+
+	*counters = cnt;
+	if (!cnt || !skb)
+		return NULL;
+	cnt->seen++;
+	p->cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&netcap_scratch, &p->cpu);
+	if (!s)
+		return NULL;
+
+	struct net_device *dev = NETCAP_READ(mode, skb, dev);
+
+	p->dev = dev;
+	/*
+	 * The device name and namespace cost several kernel reads: before the filter only when
+	 * -i or --netns filter on them; otherwise netcap_describe() reads them for matches only.
+	 */
+	if (netcap_config.ifname_set && mode == NETCAP_BTF_TYPED) {
+		if (!netcap_dev_is_ifname(dev))
+			return NULL;
+	} else if (netcap_config.ifname_set) {
+		netcap_read_devname(dev, s->ev.dev);
+		if (!netcap_ifname_matches(s->ev.dev))
+			return NULL;
+	}
+	if (netcap_config.netns) {
+		p->netns = netcap_netns(dev, skb, mode);
+		if (p->netns != netcap_config.netns)
+			return NULL;
+	}
+
+	if (!netcap_locate(skb, p, &linear, mode)) {
+		cnt->unlocated++;
+		return NULL;
+	}
+	__u32 prefix = 0;
+	if (netcap_config.fake_hdr) {
+		if (p->link == NETCAP_LINKTYPE_RAW)
+			prefix = netcap_fake_headers(skb, s, p);
+		if (p->transport && !prefix)
+			return NULL; /* a bare transport header without a socket to describe it */
+	}
+	netcap_barrier_var(prefix);
+	if (prefix > NETCAP_FAKE_HDR_MAX)
+		return NULL;
+	__u32 limit = netcap_config.copy_size;
+	n = linear < limit ? (__u32)linear : limit;
+	netcap_barrier_var(n);
+	if (n > NETCAP_COPY_MAX)
+		return NULL;
+	if (bpf_probe_read_kernel(s->data + prefix, n, p->start)) {
+		cnt->unlocated++;
+		return NULL;
+	}
+	if (prefix) {
+		p->link = NETCAP_LINKTYPE_ETHERNET;
+		p->wire += prefix;
+		n += prefix;
+	} else if (n < limit && p->wire > n) {
+		/* all of the linear part is in, and the rest of the packet is in page fragments */
+		n = netcap_copy_frags(skb, s, n, mode);
+		netcap_barrier_var(n);
+		if (n > NETCAP_COPY_MAX)
+			return NULL;
+	}
+	p->copied = n;
+
+	if (p->link == NETCAP_LINKTYPE_ETHERNET)
+		match = NETCAP_FILTER_L2_LEN(s->data, s->data + n, (__u32)p->wire);
+	else
+		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)p->wire);
+	if (!match)
+		return NULL;
+	cnt->matched++;
+	return s;
+}
+
+/* Reads a u32 tracepoint field at a constant offset, or 0 when the hook has none (off < 0). */
+#define NETCAP_TP_FIELD_U32(ctx, off) \
+	((off) >= 0 ? *(__u32 *)((char *)(ctx) + ((off) < 0 ? 0 : (off))) : 0)
+/* Reads a BTF-typed argument as u32, or 0 when the hook has none (i < 0). */
+#define NETCAP_ARG_U32(args, i) ((i) >= 0 ? (__u32)(args)[(i) < 0 ? 0 : (i)] : 0)
+
+#endif
