@@ -16,7 +16,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     static int usage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("netcap: " + e.getMessage());
+        // picocli starts the messages of argument groups with its own "Error: "
+        String message = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^Error: ", "");
+        err.println("netcap: " + message);
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
         return USAGE;
     }

@@ -10,17 +10,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netcap.bpf.Privileges;
 import io.netcap.bpf.btf.Btf;
 import io.netcap.capture.kernel.TraceFs;
+import io.netcap.capture.program.AttachSupport;
+import io.netcap.capture.program.HookCatalog;
+import io.netcap.capture.program.HookKind;
+import io.netcap.capture.program.HookListing;
+import io.netcap.capture.program.HookListing.CheckedFunctions;
+import io.netcap.capture.program.HookListing.CheckedTracepoint;
+import io.netcap.capture.program.HookListing.Refusal;
+import io.netcap.cli.list.JsonListing;
+import io.netcap.cli.list.ListingRenderer;
+import io.netcap.cli.list.TextListing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** {@code netcap list} in-process against this machine's kernel. */
@@ -192,10 +205,14 @@ class ListCommandTest {
 
     @Test
     void functionsAndTracepointsTogetherIsAUsageError() {
-        Result r = run("list", "--functions", "--tracepoints");
-        assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--functions and --tracepoints exclude each other"), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        for (String[] args : List.of(new String[] {"list", "--functions", "--tracepoints"},
+                new String[] {"list", "--tracepoints", "skb", "--functions", "--json"})) {
+            Result r = run(args);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--functions, --tracepoints are mutually exclusive"), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals("", r.out());
+        }
     }
 
     @Test
@@ -212,6 +229,146 @@ class ListCommandTest {
         Result help = run("list", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--tracepoints"), help.out());
+        assertTrue(help.out().contains("[--functions | --tracepoints]"), help.out());
         assertTrue(help.out().contains("REGEX"), help.out());
+    }
+
+    /**
+     * The renderers on a listing made up here, byte for byte: the tests above read real listings,
+     * whose rows differ from kernel to kernel.
+     */
+    @Nested
+    class Renderers {
+        private final AttachSupport support;
+        private final HookListing listing;
+
+        Renderers() throws IOException {
+            support = AttachSupport.detect(Btf.vmlinux(), Optional.empty(), false);
+            CheckedFunctions functions = new CheckedFunctions(List.of(
+                    new HookCatalog.Function("icmp_rcv", List.of(1), List.of("struct sk_buff *skb")),
+                    new HookCatalog.Function("skb_try_coalesce", List.of(1, 2), List.of())),
+                    Optional.of(new Refusal("icmp_rcv@1", "function hooks need X", false)));
+            List<CheckedTracepoint> tracepoints = List.of(
+                    new CheckedTracepoint(new HookCatalog.Tracepoint("kfree_skb", List.of(1),
+                            List.of("struct sk_buff *skb", "void *location"), HookCatalog.TracefsForm.USABLE,
+                            List.of("skb"), List.of()),
+                            List.of("tp_btf:kfree_skb", "tracepoint:skb:kfree_skb"),
+                            List.of(new Refusal("raw_tp:kfree_skb", "this kernel cannot attach raw_tp programs: no",
+                                    true))),
+                    new CheckedTracepoint(new HookCatalog.Tracepoint("sock_rcvqueue_full", List.of(3), List.of(),
+                            HookCatalog.TracefsForm.NO_SKB_FIELD, List.of(), List.of("sock")),
+                            List.of(),
+                            List.of(new Refusal("tracepoint:sock:sock_rcvqueue_full",
+                                    "tracepoint sock:sock_rcvqueue_full has no skb field", false))));
+            listing = new HookListing(support, Optional.of(functions), Optional.of(tracepoints));
+        }
+
+        private String render(ListingRenderer renderer, HookListing listing) {
+            StringWriter out = new StringWriter();
+            renderer.render(listing, new PrintWriter(out, true));
+            return out.toString();
+        }
+
+        @Test
+        void tablesAreAlignedWithWhatNetcapRefusesUnderThem() {
+            String text = render(new TextListing("skb"), listing);
+            String kernel = text.lines().findFirst().orElseThrow();
+            assertTrue(kernel.startsWith("kernel " + support.release() + ": tracepoint "), kernel);
+            // Refusals by the kernel (raw_tp here) are the kernel line's to explain, not repeated below.
+            assertEquals(kernel + "\n" + """
+
+                    functions with a struct sk_buff * argument matching 'skb': 2 (use as netcap skb -f HOOK; \
+                    attaching here: %s)
+                    netcap skb refuses function hooks here: function hooks need X
+                    HOOK                                   FUNCTION          SKB  PARAMETERS
+                    icmp_rcv@1                             icmp_rcv          1    (struct sk_buff *skb)
+                    skb_try_coalesce@1 skb_try_coalesce@2  skb_try_coalesce  1,2  ?
+
+                    tracepoints with a struct sk_buff * argument matching 'skb': 2 (use as netcap skb -f HOOK)
+                    EVENT               SKB  HOOKS                                      PARAMETERS
+                    kfree_skb           1    tp_btf:kfree_skb tracepoint:skb:kfree_skb  (struct sk_buff *skb, void *location)
+                    sock_rcvqueue_full  3    -                                          ?
+
+                    not usable with netcap skb -f:
+                      tracepoint:sock:sock_rcvqueue_full: tracepoint sock:sock_rcvqueue_full has no skb field
+                    """.formatted(support.availability(HookKind.FUNCTION).describe()), text);
+        }
+
+        @Test
+        void withoutARegexOrARefusalTheTitlesSayNeither() {
+            HookListing plain = new HookListing(support,
+                    Optional.of(new CheckedFunctions(listing.functions().orElseThrow().functions(), Optional.empty())),
+                    Optional.empty());
+            List<String> lines = render(new TextListing(null), plain).lines().toList();
+            assertEquals("functions with a struct sk_buff * argument: 2 (use as netcap skb -f HOOK; attaching here: "
+                    + support.availability(HookKind.FUNCTION).describe() + ")", lines.get(2));
+            assertEquals("HOOK                                   FUNCTION          SKB  PARAMETERS", lines.get(3));
+            assertEquals(6, lines.size(), lines.toString());
+        }
+
+        @Test
+        void jsonKeepsEveryRefusalInTheSameOrderAsTheTables() throws IOException {
+            String json = render(new JsonListing(), listing);
+            JsonNode kernel = JSON.readTree(json).get("kernel");
+            assertEquals(support.release(), kernel.get("release").asText());
+            assertEquals(List.of("release", "tracepoint", "raw_tp", "tp_btf", "fentry", "kprobe", "details"),
+                    iterate(kernel.fieldNames()));
+            assertTrue(json.startsWith("{\n  \"kernel\" : {\n    \"release\" : "), json);
+            assertEquals("""
+                    "functions_refused" : "function hooks need X",
+                      "functions" : [ {
+                        "name" : "icmp_rcv",
+                        "skb_args" : [ 1 ],
+                        "params" : [ "struct sk_buff *skb" ],
+                        "hooks" : [ "icmp_rcv@1" ]
+                      }, {
+                        "name" : "skb_try_coalesce",
+                        "skb_args" : [ 1, 2 ],
+                        "params" : [ ],
+                        "hooks" : [ "skb_try_coalesce@1", "skb_try_coalesce@2" ]
+                      } ],
+                      "tracepoints" : [ {
+                        "event" : "kfree_skb",
+                        "category" : "skb",
+                        "skb_args" : [ 1 ],
+                        "params" : [ "struct sk_buff *skb", "void *location" ],
+                        "hooks" : [ "tp_btf:kfree_skb", "tracepoint:skb:kfree_skb" ],
+                        "refused" : [ {
+                          "hook" : "raw_tp:kfree_skb",
+                          "reason" : "this kernel cannot attach raw_tp programs: no"
+                        } ],
+                        "tracefs" : "usable"
+                      }, {
+                        "event" : "sock_rcvqueue_full",
+                        "category" : null,
+                        "skb_args" : [ 3 ],
+                        "params" : [ ],
+                        "hooks" : [ ],
+                        "refused" : [ {
+                          "hook" : "tracepoint:sock:sock_rcvqueue_full",
+                          "reason" : "tracepoint sock:sock_rcvqueue_full has no skb field"
+                        } ],
+                        "tracefs" : "no_skb_field"
+                      } ]
+                    }
+                    """, json.substring(json.indexOf("\"functions_refused\"")));
+        }
+
+        @Test
+        void jsonLeavesOutWhatWasNotAskedFor() throws IOException {
+            JsonNode doc = JSON.readTree(render(new JsonListing(),
+                    new HookListing(support, Optional.empty(), listing.tracepoints())));
+            assertEquals(List.of("kernel", "tracepoints"), iterate(doc.fieldNames()));
+            doc = JSON.readTree(render(new JsonListing(), new HookListing(support,
+                    Optional.of(new CheckedFunctions(List.of(), Optional.empty())), Optional.empty())));
+            assertEquals(List.of("kernel", "functions_refused", "functions"), iterate(doc.fieldNames()));
+            assertTrue(doc.get("functions_refused").isNull(), doc.toString());
+        }
+
+        private static List<String> iterate(Iterator<String> names) {
+            List<String> list = new ArrayList<>();
+            names.forEachRemaining(list::add);
+            return list;
+        }
     }
 }

@@ -3,7 +3,8 @@ package io.netcap.pcap;
 import java.io.IOException;
 
 /**
- * Where the capture loop hands packets: a pcap file, a rotating in-memory buffer, or tcpdump.
+ * Where the capture loop hands packets: a pcap file, JSON lines, or tcpdump; the interface that
+ * later outputs (pcapng, rotation, gather and extension output) implement.
  * The loop calls {@link #write} for every packet of a poll batch and {@link #flush} once per
  * batch, so implementations buffer and must not flush per packet.
  */

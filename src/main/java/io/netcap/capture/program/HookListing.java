@@ -51,16 +51,24 @@ public record HookListing(AttachSupport support, Optional<CheckedFunctions> func
     }
 
     /**
-     * The functions with an skb argument. netcap takes or refuses function hooks all together (it
-     * is the kernel's fentry/kprobe support that decides), so there is at most one refusal.
+     * The functions with an skb argument. Function hooks are taken or refused all together (the
+     * kernel's fentry/kprobe support and netcap's function-hook support decide), so there is at
+     * most one refusal.
      *
      * @param refusal empty when netcap skb takes function hooks here, or there are no functions
      */
     public record CheckedFunctions(List<HookCatalog.Function> functions, Optional<Refusal> refusal) {
+        public CheckedFunctions {
+            functions = List.copyOf(functions);
+        }
     }
 
     /** A tracepoint with its hooks split into those netcap skb takes here and those it refuses. */
     public record CheckedTracepoint(HookCatalog.Tracepoint tracepoint, List<String> accepted, List<Refusal> refused) {
+        public CheckedTracepoint {
+            accepted = List.copyOf(accepted);
+            refused = List.copyOf(refused);
+        }
     }
 
     /**

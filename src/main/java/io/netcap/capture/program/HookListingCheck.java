@@ -42,7 +42,7 @@ final class HookListingCheck {
         for (HookCatalog.Hook hook : candidates) {
             refusal(hook).ifPresentOrElse(refused::add, () -> accepted.add(hook.text()));
         }
-        return new CheckedTracepoint(tp, List.copyOf(accepted), List.copyOf(refused));
+        return new CheckedTracepoint(tp, accepted, refused);
     }
 
     private Optional<Refusal> refusal(HookCatalog.Hook hook) {

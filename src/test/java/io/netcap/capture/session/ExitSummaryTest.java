@@ -1,0 +1,51 @@
+package io.netcap.capture.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netcap.capture.program.CaptureEvent;
+import io.netcap.capture.program.KernelAbi;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The exit summary: every counter said, and the rare ones (unlocated, late) only when non-zero. */
+class ExitSummaryTest {
+    private static String print(long captured, KernelAbi.Counters c, long late) {
+        StringWriter text = new StringWriter();
+        ExitSummary.print(new PrintWriter(text), captured, c, late);
+        return text.toString();
+    }
+
+    @Test
+    void saysWhatWasCapturedMatchedAndLost() {
+        String s = print(1, new KernelAbi.Counters(10, 1, 0, 0), 0);
+        assertEquals("1 packet captured\n1 packet matched by the filter in the kernel (of 10 seen at the hooks)\n"
+                + "0 packets lost between kernel and user space\n", s);
+        String lost = print(5, new KernelAbi.Counters(100, 7, 2, 3), 0);
+        assertTrue(lost.contains("2 packets lost between kernel and user space (try a larger --ring-size)"), lost);
+        assertTrue(lost.contains("3 skbs whose packet data could not be located"), lost);
+    }
+
+    @Test
+    void lateEventsFromTheReordererAreCountedAndSaid() {
+        EventReorderer r = new EventReorderer(1_000, 100);
+        List<CaptureEvent> out = new ArrayList<>();
+        r.add(event(5_000), out::add);
+        r.releaseUpTo(10_000, out::add);
+        r.add(event(4_000), out::add); // older than one already written
+        r.releaseAll(out::add);
+        assertEquals(1, r.lateEvents());
+        assertEquals(2, out.size(), "a late event is still written, with its own timestamp");
+        String s = print(2, new KernelAbi.Counters(2, 2, 0, 0), r.lateEvents());
+        assertTrue(s.contains("1 packet out of time order"), s);
+        assertFalse(print(2, new KernelAbi.Counters(2, 2, 0, 0), 0).contains("time order"));
+    }
+
+    private static CaptureEvent event(long ns) {
+        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, "veth0", new byte[60]);
+    }
+}
