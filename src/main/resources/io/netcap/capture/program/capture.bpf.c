@@ -73,6 +73,7 @@ static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u
 
 static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, const int mode)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 	struct netcap_counters *cnt;
 	struct netcap_packet p = {};
 	struct netcap_scratch *s = netcap_match(skb, hook, &cnt, &p, mode);
@@ -85,7 +86,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.skb = (__u64)skb;
 	s->ev.hook = hook;
 	s->ev.wire_len = (__u32)p.wire;
-	s->ev.cap_len = p.copied < netcap_config.capture_size ? p.copied : netcap_config.capture_size;
+	s->ev.cap_len = p.copied < cfg->capture_size ? p.copied : cfg->capture_size;
 #if NETCAP_PERF_EVENTS
 	/* A perf record, headers included, must fit in 16 bits: the last bytes of giant packets go. */
 	if (s->ev.cap_len > NETCAP_PERF_MAX_DATA)
@@ -99,7 +100,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.link_type = p.link;
 	s->ev.flags = 0;
 	s->ev.pad = 0;
-	s->ev.stack_id = netcap_config.stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
+	s->ev.stack_id = cfg->stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
 
 	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
 		cnt->lost++;

@@ -23,6 +23,21 @@
 /* Written by netcap between open and load; frozen in .rodata, so constants to the verifier. */
 const volatile struct netcap_config netcap_config SEC(".rodata.netcap") = {};
 
+/*
+ * netcap_config as plain memory clang cannot see into. Volatile keeps clang from folding the
+ * zero initializer, but also makes every mention a load of its own, several per packet for one
+ * field; through this pointer each function loads a field once. The empty asm hides what the
+ * pointer points at, so the initializer still cannot be folded; the verifier still knows every
+ * byte (a frozen read-only map value) and drops the branches a setting turns off.
+ */
+static __always_inline const struct netcap_config *netcap_cfg(void)
+{
+	const struct netcap_config *cfg = (const struct netcap_config *)&netcap_config;
+
+	asm volatile("" : "+r"(cfg));
+	return cfg;
+}
+
 #define NETCAP_SKB_DATA_LINK NETCAP_LINKTYPE_RAW
 
 /* Room for headers --fake-hdr puts in front of a full-size copy. */
@@ -117,9 +132,10 @@ struct netcap_packet {
 
 static __always_inline int netcap_ifname_matches(const char *name)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 #pragma unroll
 	for (int i = 0; i < NETCAP_DEVNAME_LEN; i++) {
-		if (name[i] != netcap_config.ifname[i])
+		if (name[i] != cfg->ifname[i])
 			return 0;
 		if (name[i] == 0)
 			return 1;
@@ -158,10 +174,11 @@ static __always_inline void netcap_read_devname(struct net_device *dev, char *na
 static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
 					    const int mode)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 	/* with -i the name was read before the filter, except on BTF-typed hooks, which compare in place */
-	if (!netcap_config.ifname_set || mode == NETCAP_BTF_TYPED)
+	if (!cfg->ifname_set || mode == NETCAP_BTF_TYPED)
 		netcap_read_devname(p->dev, s->ev.dev);
-	if (!netcap_config.netns)
+	if (!cfg->netns)
 		p->netns = netcap_netns(p->dev, skb, mode);
 }
 
@@ -173,6 +190,7 @@ static __always_inline void netcap_describe(struct sk_buff *skb, struct netcap_s
 static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_packet *p, __s64 *linear,
 					 const int mode)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 	unsigned char *head = NETCAP_READ(mode, skb, head);
 	unsigned char *data = NETCAP_READ(mode, skb, data);
 	__u16 mac = NETCAP_READ(mode, skb, mac_header);
@@ -192,8 +210,8 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	 */
 	if (nh == 0 && data != head)
 		nh = 0xFFFF;
-	if (netcap_config.skb_data) {
-		p->start = data + netcap_config.skb_data_offset;
+	if (cfg->skb_data) {
+		p->start = data + cfg->skb_data_offset;
 		p->link = NETCAP_SKB_DATA_LINK;
 	} else if (mac != 0xFFFF && ethernet && (nh == 0xFFFF || nh >= mac + 14)) {
 		/* (u16)~0 means "not set"; an Ethernet header needs 14 bytes before the network header. */
@@ -210,7 +228,7 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 	} else if (nh != 0xFFFF) {
 		p->start = head + nh;
 		p->link = NETCAP_LINKTYPE_RAW;
-	} else if (netcap_config.fake_hdr && NETCAP_READ(mode, skb, transport_header) != 0xFFFF) {
+	} else if (cfg->fake_hdr && NETCAP_READ(mode, skb, transport_header) != 0xFFFF) {
 		p->start = head + NETCAP_READ(mode, skb, transport_header);
 		p->link = NETCAP_LINKTYPE_RAW;
 		p->transport = 1;
@@ -233,11 +251,12 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 static __always_inline __u32 netcap_copy_frags(struct sk_buff *skb, struct netcap_scratch *s, __u32 copied,
 					       const int mode)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 	__u32 zero = 0;
 	struct netcap_layout *layout = bpf_map_lookup_elem(&netcap_layout, &zero);
 	__u64 page_size = bpf_core_type_size(struct page);
 	__u64 page_offset_base = 0, vmemmap_base = 0;
-	__u32 limit = netcap_config.copy_size;
+	__u32 limit = cfg->copy_size;
 
 	if (!layout || !layout->page_offset_base_addr || !layout->vmemmap_base_addr || !page_size)
 		return copied;
@@ -346,6 +365,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 							   struct netcap_counters **counters,
 							   struct netcap_packet *p, const int mode)
 {
+	const struct netcap_config *cfg = netcap_cfg();
 	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
 	struct netcap_scratch *s;
 	__s64 linear = 0;
@@ -367,17 +387,17 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	 * The device name and namespace cost several kernel reads: before the filter only when
 	 * -i or --netns filter on them; otherwise netcap_describe() reads them for matches only.
 	 */
-	if (netcap_config.ifname_set && mode == NETCAP_BTF_TYPED) {
+	if (cfg->ifname_set && mode == NETCAP_BTF_TYPED) {
 		if (!netcap_dev_is_ifname(dev))
 			return NULL;
-	} else if (netcap_config.ifname_set) {
+	} else if (cfg->ifname_set) {
 		netcap_read_devname(dev, s->ev.dev);
 		if (!netcap_ifname_matches(s->ev.dev))
 			return NULL;
 	}
-	if (netcap_config.netns) {
+	if (cfg->netns) {
 		p->netns = netcap_netns(dev, skb, mode);
-		if (p->netns != netcap_config.netns)
+		if (p->netns != cfg->netns)
 			return NULL;
 	}
 
@@ -386,7 +406,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		return NULL;
 	}
 	__u32 prefix = 0;
-	if (netcap_config.fake_hdr) {
+	if (cfg->fake_hdr) {
 		if (p->link == NETCAP_LINKTYPE_RAW)
 			prefix = netcap_fake_headers(skb, s, p);
 		if (p->transport && !prefix)
@@ -395,7 +415,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	netcap_barrier_var(prefix);
 	if (prefix > NETCAP_FAKE_HDR_MAX)
 		return NULL;
-	__u32 limit = netcap_config.copy_size;
+	__u32 limit = cfg->copy_size;
 	n = linear < limit ? (__u32)linear : limit;
 	netcap_barrier_var(n);
 	if (n > NETCAP_COPY_MAX)
