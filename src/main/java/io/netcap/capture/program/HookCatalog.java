@@ -83,14 +83,14 @@ public final class HookCatalog {
         public List<Hook> hooks() {
             List<Hook> hooks = new ArrayList<>();
             for (HookKind kind : List.of(HookKind.TP_BTF, HookKind.RAW_TP)) {
-                String prefix = kind == HookKind.TP_BTF ? "tp_btf:" : "raw_tp:";
+                String prefix = kind.prefix() + ":";
                 if (skbArgs.size() == 1) {
                     hooks.add(new Hook(kind, prefix + event));
                 } else {
                     skbArgs.forEach(n -> hooks.add(new Hook(kind, prefix + event + "@" + n)));
                 }
             }
-            categories.forEach(c -> hooks.add(new Hook(HookKind.TRACEPOINT, "tracepoint:" + c + ":" + event)));
+            categories.forEach(c -> hooks.add(new Hook(HookKind.TRACEPOINT, HookSpec.tracepointText(c, event))));
             return hooks;
         }
     }

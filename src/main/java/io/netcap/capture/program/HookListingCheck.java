@@ -36,7 +36,7 @@ final class HookListingCheck {
         List<HookCatalog.Hook> candidates = new ArrayList<>(tp.hooks());
         // Shown as refused with tracefs's reason, rather than silently missing.
         tp.noSkbIn().forEach(c -> candidates.add(
-                new HookCatalog.Hook(HookKind.TRACEPOINT, "tracepoint:" + c + ":" + tp.event())));
+                new HookCatalog.Hook(HookKind.TRACEPOINT, HookSpec.tracepointText(c, tp.event()))));
         List<String> accepted = new ArrayList<>();
         List<Refusal> refused = new ArrayList<>();
         for (HookCatalog.Hook hook : candidates) {

@@ -69,7 +69,7 @@ public final class HookResolver {
         int reason = fields.get().stream()
                 .filter(f -> f.name().equals("reason") && f.size() == 4)
                 .mapToInt(TraceFs.Field::offset).findFirst().orElse(-1);
-        return new Hook(index, "tracepoint:" + spec.category() + ":" + spec.name(),
+        return new Hook(index, HookSpec.tracepointText(spec.category(), spec.name()),
                 HookKind.TRACEPOINT, spec.category(), spec.name(), skb.offset(), reason);
     }
 

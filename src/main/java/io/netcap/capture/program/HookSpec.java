@@ -120,10 +120,15 @@ public record HookSpec(String text, HookKind kind, String category, String name,
         return parts[0].strip();
     }
 
+    /** The -f text of a classic tracepoint: {@code tracepoint:CATEGORY:EVENT}. */
+    public static String tracepointText(String category, String event) {
+        return HookKind.TRACEPOINT.prefix() + ":" + category + ":" + event;
+    }
+
     /** Two specs that would attach the same program to the same place. */
     String identity() {
         return switch (kind) {
-            case TRACEPOINT -> "tracepoint:" + category + ":" + name;
+            case TRACEPOINT -> tracepointText(category, name);
             case TP_BTF, RAW_TP -> kind + ":" + name;
             default -> "function:" + name;
         };

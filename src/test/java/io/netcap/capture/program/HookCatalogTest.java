@@ -1,5 +1,6 @@
 package io.netcap.capture.program;
 
+import static io.netcap.capture.program.KernelBtf.exactly;
 import io.netcap.capture.kernel.TraceFs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,12 +27,7 @@ class HookCatalogTest {
 
     @BeforeAll
     static void readKernelBtf() throws IOException {
-        assumeTrue(Files.isReadable(Btf.VMLINUX), "needs the kernel's BTF");
-        btf = Btf.vmlinux();
-    }
-
-    private static Pattern exactly(String name) {
-        return Pattern.compile("^" + Pattern.quote(name) + "$");
+        btf = KernelBtf.read();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.netcap.capture.program;
 
+import static io.netcap.capture.program.KernelBtf.exactly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +15,6 @@ import io.netcap.capture.program.HookListing.CheckedTracepoint;
 import io.netcap.capture.program.HookListing.Refusal;
 import io.netcap.capture.program.HookListing.Scope;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +32,7 @@ class HookListingTest {
 
     @BeforeAll
     static void readKernelBtf() throws IOException {
-        assumeTrue(Files.isReadable(Btf.VMLINUX), "needs the kernel's BTF");
-        btf = Btf.vmlinux();
-    }
-
-    private static Pattern exactly(String name) {
-        return Pattern.compile("^" + Pattern.quote(name) + "$");
+        btf = KernelBtf.read();
     }
 
     /** A kernel that attaches every kind of hook but those given. */
