@@ -1,6 +1,5 @@
 package io.netcap.cli;
 
-import io.netcap.capture.CaptureException;
 import io.netcap.capture.session.CaptureRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -61,9 +60,6 @@ public final class SkbCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fake = start != null && start.fakeHeaders;
         Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
-        if (hooks.isBlank()) {
-            throw CaptureException.usage("-f needs at least one hook");
-        }
         return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, skbDataOffset, fake),
                 options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }

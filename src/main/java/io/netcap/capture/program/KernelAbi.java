@@ -135,12 +135,6 @@ public final class KernelAbi {
         if (capLen < 0 || capLen > size - EVENT_SIZE) {
             throw new IllegalArgumentException("event record claims " + capLen + " bytes but has " + (size - EVENT_SIZE));
         }
-        byte[] name = new byte[DEVNAME_LEN];
-        b.get(base + EV_DEV, name);
-        int nameLen = 0;
-        while (nameLen < name.length && name[nameLen] != 0) {
-            nameLen++;
-        }
         byte[] data = new byte[capLen];
         b.get(base + EVENT_SIZE, data);
         return new CaptureEvent(
@@ -154,7 +148,7 @@ public final class KernelAbi {
                 b.getInt(base + EV_CPU),
                 b.getInt(base + EV_REASON),
                 Short.toUnsignedInt(b.getShort(base + EV_LINK_TYPE)),
-                new String(name, 0, nameLen, StandardCharsets.UTF_8),
+                deviceName(b, base + EV_DEV),
                 data);
     }
 
@@ -230,6 +224,30 @@ public final class KernelAbi {
             b.put(CFG_IFNAME, config.interfaceName().getBytes(StandardCharsets.UTF_8));
         }
         return b.array();
+    }
+
+    /**
+     * The config as C would print {@code struct netcap_config} (for --dry-run), read back from
+     * {@link #encodeConfig}'s bytes so that it shows exactly what the kernel will get.
+     */
+    public static String describeConfig(ProgramConfig config) {
+        ByteBuffer b = ByteBuffer.wrap(encodeConfig(config)).order(ByteOrder.nativeOrder());
+        return "netcap_config { capture_size = " + b.getInt(CFG_CAPTURE_SIZE) + ", copy_size = " + b.getInt(CFG_COPY_SIZE)
+                + ", netns = " + Integer.toUnsignedLong(b.getInt(CFG_NETNS)) + ", skb_data_offset = "
+                + b.getInt(CFG_SKB_DATA_OFFSET) + ", stacks = " + b.get(CFG_STACKS) + ", ifname_set = "
+                + b.get(CFG_IFNAME_SET) + ", skb_data = " + b.get(CFG_SKB_DATA) + ", fake_hdr = " + b.get(CFG_FAKE_HDR)
+                + ", ifname = \"" + deviceName(b, CFG_IFNAME) + "\" }";
+    }
+
+    /** A device name of NETCAP_DEVNAME_LEN bytes at {@code offset}, up to its NUL. */
+    private static String deviceName(ByteBuffer b, int offset) {
+        byte[] name = new byte[DEVNAME_LEN];
+        b.get(offset, name);
+        int length = 0;
+        while (length < name.length && name[length] != 0) {
+            length++;
+        }
+        return new String(name, 0, length, StandardCharsets.UTF_8);
     }
 
     /** The bytes of {@code struct netcap_layout}: the addresses of page_offset_base and vmemmap_base. */

@@ -68,15 +68,6 @@ public final class ProgramPreparation {
         }
     }
 
-    /** The run-time settings as the program will see them in struct netcap_config. */
-    static String describe(ProgramConfig c) {
-        return "netcap_config { capture_size = " + c.captureSize() + ", copy_size = " + c.copySize()
-                + ", netns = " + c.netns() + ", skb_data_offset = " + (c.skbDataOffset() == null ? 0 : c.skbDataOffset())
-                + ", stacks = " + (c.stacks() ? 1 : 0) + ", ifname_set = " + (c.interfaceName() == null ? 0 : 1)
-                + ", skb_data = " + (c.skbDataOffset() == null ? 0 : 1) + ", fake_hdr = " + (c.fakeHeaders() ? 1 : 0)
-                + ", ifname = \"" + (c.interfaceName() == null ? "" : c.interfaceName()) + "\" }";
-    }
-
     /** --dry-run: the generated main file and how it would be compiled. */
     public static void printDryRun(PrintWriter out, CaptureProgram program, ProgramConfig config) {
         Map<String, String> files = ProgramGenerator.generate(program);
@@ -84,7 +75,7 @@ public final class ProgramPreparation {
         out.println(files.get(mainFile));
         out.println("/* compiled with: " + String.join(" ", new ClangCompiler().commandLine(Path.of("SOURCE_DIR"),
                 mainFile, Path.of(mainFile.replace(".c", ".o")))) + "\n * SOURCE_DIR holds "
-                + String.join(", ", files.keySet()) + "\n * written into .rodata before load: " + describe(config) + " */");
+                + String.join(", ", files.keySet()) + "\n * written into .rodata before load: " + KernelAbi.describeConfig(config) + " */");
         out.flush();
     }
 }
