@@ -70,7 +70,7 @@ public final class KernelAbi {
     static final int KEY_REASON = 8;
 
     // struct netcap_config
-    public static final int CONFIG_SIZE = 36;
+    public static final int CONFIG_SIZE = 56;
     static final int CFG_CAPTURE_SIZE = 0;
     static final int CFG_COPY_SIZE = 4;
     static final int CFG_NETNS = 8;
@@ -79,7 +79,8 @@ public final class KernelAbi {
     static final int CFG_IFNAME_SET = 17;
     static final int CFG_SKB_DATA = 18;
     static final int CFG_FAKE_HDR = 19;
-    static final int CFG_IFNAME = 20;
+    static final int CFG_IFNAME = 24;
+    static final int CFG_IFNAME_MASK = 40;
 
     // struct netcap_layout
     public static final int LAYOUT_SIZE = 16;
@@ -107,7 +108,7 @@ public final class KernelAbi {
                 struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
                         "netns", CFG_NETNS, "skb_data_offset", CFG_SKB_DATA_OFFSET, "stacks", CFG_STACKS,
                         "ifname_set", CFG_IFNAME_SET, "skb_data", CFG_SKB_DATA, "fake_hdr", CFG_FAKE_HDR,
-                        "ifname", CFG_IFNAME),
+                        "ifname", CFG_IFNAME, "ifname_mask", CFG_IFNAME_MASK),
                 struct("netcap_layout", LAYOUT_SIZE, "page_offset_base_addr", LAYOUT_PAGE_OFFSET_BASE,
                         "vmemmap_base_addr", LAYOUT_VMEMMAP_BASE));
     }
@@ -221,7 +222,12 @@ public final class KernelAbi {
         b.put(CFG_FAKE_HDR, (byte) (config.fakeHeaders() ? 1 : 0));
         if (config.interfaceName() != null) {
             // at most 15 bytes (ProgramConfig checks), so the name stays NUL-terminated
-            b.put(CFG_IFNAME, config.interfaceName().getBytes(StandardCharsets.UTF_8));
+            byte[] name = config.interfaceName().getBytes(StandardCharsets.UTF_8);
+            b.put(CFG_IFNAME, name);
+            // the program compares the name as two words, over its bytes and its NUL only
+            for (int i = 0; i <= name.length; i++) {
+                b.put(CFG_IFNAME_MASK + i, (byte) 0xff);
+            }
         }
         return b.array();
     }

@@ -64,7 +64,9 @@ struct netcap_config {
 	__u8  ifname_set;      /* 1: only packets whose skb->dev->name is ifname */
 	__u8  skb_data;        /* 1: the packet starts at skb->data + skb_data_offset, as raw IP */
 	__u8  fake_hdr;        /* 1: make up missing Ethernet/IP headers */
-	char  ifname[NETCAP_DEVNAME_LEN];
+	__u32 pad;
+	char  ifname[NETCAP_DEVNAME_LEN];     /* NUL-padded */
+	__u64 ifname_mask[2];  /* over ifname as two words: 0xff for each byte up to and with its NUL */
 };
 
 #define NETCAP_ASSERT_OFFSET(field, off) \
@@ -85,7 +87,8 @@ _Static_assert(sizeof(struct netcap_event) == 72, "netcap_event size changed");
 _Static_assert(sizeof(struct netcap_counters) == 32, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");
-_Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 20, "netcap_config layout changed");
-_Static_assert(sizeof(struct netcap_config) == 36, "netcap_config size changed");
+_Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 24, "netcap_config layout changed");
+_Static_assert(__builtin_offsetof(struct netcap_config, ifname_mask) == 40, "netcap_config layout changed");
+_Static_assert(sizeof(struct netcap_config) == 56, "netcap_config size changed");
 
 #endif

@@ -130,17 +130,20 @@ struct netcap_packet {
 	__u32 cpu;
 };
 
+/*
+ * Whether a 16-byte device name (8-byte aligned: net_device's own, or the copy in the event) is
+ * the -i name: two 8-byte compares, masked to the bytes up to and with the name's NUL, because
+ * what follows the NUL may be left over from a longer name the device had before. A byte loop
+ * costs a load of the configured name per byte, where the name is no longer a constant in the
+ * code but in netcap_config.
+ */
 static __always_inline int netcap_ifname_matches(const char *name)
 {
 	const struct netcap_config *cfg = netcap_cfg();
-#pragma unroll
-	for (int i = 0; i < NETCAP_DEVNAME_LEN; i++) {
-		if (name[i] != cfg->ifname[i])
-			return 0;
-		if (name[i] == 0)
-			return 1;
-	}
-	return 1;
+	const __u64 *have = (const __u64 *)name;
+	const __u64 *want = (const __u64 *)cfg->ifname;
+
+	return !((have[0] ^ want[0]) & cfg->ifname_mask[0]) && !((have[1] ^ want[1]) & cfg->ifname_mask[1]);
 }
 
 static __always_inline __u32 netcap_netns(struct net_device *dev, struct sk_buff *skb, const int mode)

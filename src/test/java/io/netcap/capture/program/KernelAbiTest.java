@@ -128,9 +128,19 @@ class KernelAbiTest {
         assertEquals(0, c.get(18));
         assertEquals(1, c.get(19));
         byte[] name = new byte[16];
-        c.get(20, name);
+        c.get(24, name);
         assertEquals("veth-long-name1", new String(name, 0, 15, StandardCharsets.UTF_8));
         assertEquals(0, name[15], "NUL-terminated");
+        byte[] mask = new byte[16];
+        c.get(40, mask);
+        byte[] all = new byte[16];
+        java.util.Arrays.fill(all, (byte) 0xff);
+        assertArrayEquals(all, mask, "a 15-byte name and its NUL fill both words");
+        ByteBuffer shortName = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(1514, false, "veth9", 0, null,
+                false))).order(ByteOrder.nativeOrder());
+        shortName.get(40, mask);
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, mask,
+                "\"veth9\" and its NUL: six bytes compared, whatever follows the NUL in the kernel's copy");
         ByteBuffer d = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(1514, false, null, 0, -14, false)))
                 .order(ByteOrder.nativeOrder());
         assertEquals(-14, d.getInt(12));
