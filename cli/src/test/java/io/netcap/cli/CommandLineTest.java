@@ -129,6 +129,7 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("SEC(\"fentry/ip_rcv\")"), r.out());
         assertTrue(r.out().contains("netcap_count(ctx, skb, 0"), r.out());
+        assertTrue(r.out().contains("stacks = 1"), "backtrace always records stacks: " + r.out());
     }
 
     @Test

@@ -68,8 +68,7 @@ public final class ProgramLoader {
                 object.map(KernelAbi.SCRATCH_MAP).setMaxEntries(BpfMap.possibleCpus());
                 object.map(KernelAbi.CONFIG_MAP).setInitialValue(KernelAbi.encodeConfig(config));
                 // A stack map is allocated whole at load: one entry when nothing records stacks.
-                boolean stacks = config.stacks() || program.kind() == ProgramKind.BACKTRACE;
-                object.map(KernelAbi.STACKS_MAP).setMaxEntries(stacks ? KernelAbi.STACK_ENTRIES : 1);
+                object.map(KernelAbi.STACKS_MAP).setMaxEntries(config.stacks() ? KernelAbi.STACK_ENTRIES : 1);
                 configure.accept(object);
                 object.load();
                 return new Loaded(current, object, compiled);

@@ -7,6 +7,7 @@ import io.netcap.capture.kernel.StackResolver;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.Hook;
 import io.netcap.capture.program.KernelAbi;
+import io.netcap.capture.program.ProgramConfig;
 import io.netcap.capture.program.ProgramKind;
 import io.netcap.capture.program.ProgramPreparation;
 import java.io.IOException;
@@ -38,13 +39,15 @@ public final class BacktraceRunner {
     }
 
     public static int run(CaptureRequest request, Report report, PrintWriter out, PrintWriter err) throws IOException {
+        // Counting per stack is what backtrace does: its program records every stack.
+        ProgramConfig config = request.config().withStacks(true);
         ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(ProgramKind.BACKTRACE, request.hooks(),
                 request.expression(), request.transport(), request.dryRun(), request.debug());
         if (request.dryRun()) {
-            ProgramPreparation.printDryRun(out, prepared.program(), request.config());
+            ProgramPreparation.printDryRun(out, prepared.program(), config);
             return 0;
         }
-        try (AttachedProgram attached = AttachedProgram.load(prepared, request.config(), object -> { })) {
+        try (AttachedProgram attached = AttachedProgram.load(prepared, config, object -> { })) {
             attached.attach();
             long duration = report.durationMillis();
             err.println("netcap: listening on " + attached.hookList() + ", counting kernel stacks"
