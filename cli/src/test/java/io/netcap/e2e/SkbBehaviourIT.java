@@ -37,26 +37,48 @@ class SkbBehaviourIT extends KernelTest {
         }
     }
 
-    /** IDs of loaded BPF programs named like netcap's hook programs. */
-    private static java.util.Set<String> netcapProgramIds() throws Exception {
+    /**
+     * IDs of the BPF programs a process holds open, from its descriptors' fdinfo ("prog_id:"),
+     * so that other netcap processes on the machine do not count.
+     */
+    private static java.util.Set<String> programIdsHeldBy(long pid) throws Exception {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        Matcher m = Pattern.compile("(?m)^(\\d+): \\S+\\s+name netcap_hook_").matcher(TestNetwork.run("bpftool", "prog", "show"));
-        while (m.find()) {
-            ids.add(m.group(1));
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/fdinfo"))) {
+            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds::iterator) {
+                String info;
+                try {
+                    info = java.nio.file.Files.readString(fd);
+                } catch (java.io.IOException closedMeanwhile) {
+                    continue;
+                }
+                Matcher m = Pattern.compile("(?m)^prog_id:\\s+(\\d+)").matcher(info);
+                if (m.find()) {
+                    ids.add(m.group(1));
+                }
+            }
         }
         return ids;
+    }
+
+    /** Of the given program IDs, those still loaded in the kernel. */
+    private static java.util.Set<String> stillLoaded(java.util.Set<String> ids) throws Exception {
+        java.util.Set<String> loaded = new java.util.HashSet<>();
+        Matcher m = Pattern.compile("(?m)^(\\d+): ").matcher(TestNetwork.run("bpftool", "prog", "show"));
+        while (m.find()) {
+            loaded.add(m.group(1));
+        }
+        loaded.retainAll(ids);
+        return loaded;
     }
 
     @Test
     void sigtermMidCaptureLeavesAValidPcapAndNoProgramLoaded() throws Exception {
         try (TestNetwork net = TestNetwork.create()) {
             Path file = dir.resolve("term.pcap");
-            java.util.Set<String> before = netcapProgramIds();
             try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e",
                     "icmp[icmptype] == icmp-echo and dst host " + net.addrB, "-w", file.toString())) {
                 netcap.awaitListening();
-                java.util.Set<String> ours = netcapProgramIds();
-                ours.removeAll(before);
+                java.util.Set<String> ours = programIdsHeldBy(netcap.pid());
                 assertEquals(1, ours.size(), "one hook program loaded by this netcap: " + ours);
                 net.ping(4);
                 Thread.sleep(200);
@@ -64,8 +86,7 @@ class SkbBehaviourIT extends KernelTest {
                 assertEquals(0, netcap.waitFor(30), netcap.stderr());
                 assertEquals(4, PcapReader.read(file).size());
                 assertTrue(netcap.stderr().contains("4 packets captured"), netcap.stderr());
-                java.util.Set<String> left = netcapProgramIds();
-                left.retainAll(ours);
+                java.util.Set<String> left = stillLoaded(ours);
                 assertTrue(left.isEmpty(), "still loaded after exit: " + left);
             }
         }
