@@ -2,6 +2,9 @@ package io.netcap.bpf;
 
 import static io.netcap.bpf.NativeLibbpf.LIB;
 
+import io.netcap.bpf.btf.Btf;
+import io.netcap.bpf.btf.BtfKind;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -52,6 +55,18 @@ public final class KernelFeatures {
     public static boolean supportsMapType(int mapType) {
         int result = LIB.libbpf_probe_bpf_map_type(mapType, null);
         return NativeLibbpf.check("probe map type " + mapType, result) == 1;
+    }
+
+    /**
+     * Whether the kernel has the kfunc bpf_dynptr_from_skb (6.3+), by its BTF. Whether a given
+     * program type may call it is up to the verifier: tracing programs may only on newer kernels.
+     */
+    public static boolean hasSkbDynptr() {
+        try {
+            return hasVmlinuxBtf() && Btf.vmlinux().findType("bpf_dynptr_from_skb", BtfKind.FUNC).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Kernel BTF, needed for CO-RE relocations and tp_btf programs. */

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param linkType       pcap LINKTYPE of the bytes, see {@link LinkType}
  * @param wireLength     length of the packet on the wire; may exceed {@code length} when the
  *                       capture was truncated. Values below {@code length} are raised to it.
+ * @param truncated      the kernel could not read every byte up to the snap length (bytes in
+ *                       page fragments at a hook that reads only the linear part): the record is
+ *                       shorter than -s asked for, not by choice
  */
 public record CapturedPacket(
         long timestampNanos,
@@ -39,7 +42,8 @@ public record CapturedPacket(
         int cpu,
         List<String> stack,
         String direction,
-        String dropReason) {
+        String dropReason,
+        boolean truncated) {
 
     public CapturedPacket {
         Objects.requireNonNull(data, "data");
@@ -53,14 +57,14 @@ public record CapturedPacket(
     /** A packet without metadata whose bytes are the whole array. */
     public static CapturedPacket of(long timestampNanos, int linkType, byte[] data) {
         return new CapturedPacket(timestampNanos, linkType, data.length, data, 0, data.length,
-                null, 0, null, 0, 0, -1, List.of(), null, null);
+                null, 0, null, 0, 0, -1, List.of(), null, null, false);
     }
 
     /** A packet without metadata whose bytes are a slice of {@code data}. */
     public static CapturedPacket of(long timestampNanos, int linkType, int wireLength,
                                     byte[] data, int offset, int length) {
         return new CapturedPacket(timestampNanos, linkType, wireLength, data, offset, length,
-                null, 0, null, 0, 0, -1, List.of(), null, null);
+                null, 0, null, 0, 0, -1, List.of(), null, null, false);
     }
 
     /** The byte at {@code index} of the captured slice, as an unsigned value. */
@@ -79,6 +83,6 @@ public record CapturedPacket(
     /** This packet with its bytes copied out of a possibly reused buffer. */
     public CapturedPacket copy() {
         return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
-                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, dropReason);
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, dropReason, truncated);
     }
 }

@@ -61,7 +61,8 @@ final class JsonSink implements PacketSink {
         stringIf(g, "tcp_flags", s.tcpFlags());
         numberIf(g, "icmp_type", s.icmpType());
         numberIf(g, "icmp_code", s.icmpCode());
-        if (s.truncated()) {
+        // cut by the kernel (bytes it could not read), or too short for the headers it starts
+        if (p.truncated() || s.truncated()) {
             g.writeBooleanField("truncated", true);
         }
         if (!p.stack().isEmpty()) {

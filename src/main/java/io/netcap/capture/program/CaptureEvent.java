@@ -13,12 +13,18 @@ package io.netcap.capture.program;
  * @param stackId        id in the stack map, or {@link KernelAbi#NO_STACK}
  * @param reason         drop reason where the hook has one, else 0
  * @param linkType       pcap LINKTYPE_* of data (io.netcap.pcap.LinkType)
+ * @param flags          {@link KernelAbi#FLAG_TRUNCATED}, {@link KernelAbi#FLAG_VLAN}
  * @param device         skb->dev->name, empty without a device
  */
 public record CaptureEvent(long monotonicNanos, long skb, int hook, int wireLength, int ifindex,
                            long netnsInode, int stackId, int cpu, int reason, int linkType,
-                           String device, byte[] data) {
+                           int flags, String device, byte[] data) {
     public int capturedLength() {
         return data.length;
+    }
+
+    /** Fewer bytes than the packet has up to -s: the hook could not read the rest. */
+    public boolean truncated() {
+        return (flags & KernelAbi.FLAG_TRUNCATED) != 0;
     }
 }

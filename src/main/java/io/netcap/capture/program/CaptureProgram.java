@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param hooks     where to capture, in -f order
  * @param filter    the tcpdump expression compiled for L2 and L3
  * @param transport how events reach user space (capture only; backtrace sends none)
+ * @param skbDynptr whether BTF-typed hooks (tp_btf, fentry) read packets through the kfunc
+ *                  bpf_dynptr_from_skb, which reaches page fragments and frag_list; false where
+ *                  the kernel lacks it (before 6.3) or refuses it to tracing programs
  */
-public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport) {
+public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
+                             boolean skbDynptr) {
     public CaptureProgram {
         Objects.requireNonNull(kind);
         hooks = List.copyOf(hooks);
@@ -37,6 +41,11 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
     public CaptureProgram withHook(Hook hook) {
         List<Hook> replaced = new ArrayList<>(hooks);
         replaced.set(hook.index(), hook);
-        return new CaptureProgram(kind, replaced, filter, transport);
+        return new CaptureProgram(kind, replaced, filter, transport, skbDynptr);
+    }
+
+    /** This program reading packets without bpf_dynptr_from_skb. */
+    public CaptureProgram withoutSkbDynptr() {
+        return new CaptureProgram(kind, hooks, filter, transport, false);
     }
 }

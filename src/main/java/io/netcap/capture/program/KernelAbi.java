@@ -56,12 +56,19 @@ public final class KernelAbi {
     static final int EV_DEV = 56;
     static final int DEVNAME_LEN = 16;
 
-    // struct netcap_counters: four u64
-    public static final int COUNTERS_SIZE = 32;
+    /** netcap_event.flags: cap_len is below min(wire_len, -s) because the hook could not read the rest. */
+    public static final int FLAG_TRUNCATED = 0x1;
+    /** netcap_event.flags: the 802.1Q tag after the MAC addresses was put back from skb->vlan_tci. */
+    public static final int FLAG_VLAN = 0x2;
+
+    // struct netcap_counters: six u64
+    public static final int COUNTERS_SIZE = 48;
     static final int CNT_SEEN = 0;
     static final int CNT_MATCHED = 8;
     static final int CNT_LOST = 16;
     static final int CNT_UNLOCATED = 24;
+    static final int CNT_PARTIAL = 32;
+    static final int CNT_TRUNCATED = 40;
 
     // struct netcap_drop_key
     public static final int DROP_KEY_SIZE = 16;
@@ -102,7 +109,7 @@ public final class KernelAbi {
                         "stack_id", EV_STACK_ID, "cpu", EV_CPU, "reason", EV_REASON, "link_type", EV_LINK_TYPE,
                         "flags", EV_FLAGS, "dev", EV_DEV),
                 struct("netcap_counters", COUNTERS_SIZE, "seen", CNT_SEEN, "matched", CNT_MATCHED, "lost", CNT_LOST,
-                        "unlocated", CNT_UNLOCATED),
+                        "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL, "truncated", CNT_TRUNCATED),
                 struct("netcap_drop_key", DROP_KEY_SIZE, "stack_id", KEY_STACK_ID, "hook", KEY_HOOK,
                         "reason", KEY_REASON),
                 struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
@@ -149,14 +156,22 @@ public final class KernelAbi {
                 b.getInt(base + EV_CPU),
                 b.getInt(base + EV_REASON),
                 Short.toUnsignedInt(b.getShort(base + EV_LINK_TYPE)),
+                Short.toUnsignedInt(b.getShort(base + EV_FLAGS)),
                 deviceName(b, base + EV_DEV),
                 data);
     }
 
-    /** One hook's counters, summed over CPUs. */
-    public record Counters(long seen, long matched, long lost, long unlocated) {
+    /**
+     * One hook's counters, summed over CPUs (struct netcap_counters): packets seen at the hook,
+     * matched by -i/--netns/the filter, lost on the way to user space, not located, read only in
+     * part before the filter ran (partial), and sent cut short (truncated).
+     */
+    public record Counters(long seen, long matched, long lost, long unlocated, long partial, long truncated) {
+        public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0);
+
         public Counters plus(Counters o) {
-            return new Counters(seen + o.seen, matched + o.matched, lost + o.lost, unlocated + o.unlocated);
+            return new Counters(seen + o.seen, matched + o.matched, lost + o.lost, unlocated + o.unlocated,
+                    partial + o.partial, truncated + o.truncated);
         }
     }
 
@@ -166,15 +181,14 @@ public final class KernelAbi {
             throw new IllegalArgumentException("per-CPU counters of " + perCpu.length + " bytes for " + cpus + " CPUs");
         }
         ByteBuffer v = ByteBuffer.wrap(perCpu).order(ByteOrder.nativeOrder());
-        long seen = 0, matched = 0, lost = 0, unlocated = 0;
+        Counters total = Counters.ZERO;
         for (int cpu = 0; cpu < cpus; cpu++) {
             int base = cpu * COUNTERS_SIZE;
-            seen += v.getLong(base + CNT_SEEN);
-            matched += v.getLong(base + CNT_MATCHED);
-            lost += v.getLong(base + CNT_LOST);
-            unlocated += v.getLong(base + CNT_UNLOCATED);
+            total = total.plus(new Counters(v.getLong(base + CNT_SEEN), v.getLong(base + CNT_MATCHED),
+                    v.getLong(base + CNT_LOST), v.getLong(base + CNT_UNLOCATED), v.getLong(base + CNT_PARTIAL),
+                    v.getLong(base + CNT_TRUNCATED)));
         }
-        return new Counters(seen, matched, lost, unlocated);
+        return total;
     }
 
     /** The counters of every hook of a loaded program, summed over hooks and CPUs. */
@@ -182,7 +196,7 @@ public final class KernelAbi {
         int cpus = BpfMap.possibleCpus();
         byte[] key = new byte[4];
         byte[] value = new byte[COUNTERS_SIZE * cpus];
-        Counters total = new Counters(0, 0, 0, 0);
+        Counters total = Counters.ZERO;
         for (int hook = 0; hook < hookCount; hook++) {
             ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).putInt(0, hook);
             if (stats.lookup(key, value)) {

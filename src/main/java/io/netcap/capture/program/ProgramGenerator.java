@@ -27,6 +27,7 @@ public final class ProgramGenerator {
         if (program.kind() == ProgramKind.CAPTURE) {
             slots.put("PERF_EVENTS", program.transport() == EventTransport.PERF_BUFFER ? "1" : "0");
         }
+        slots.put("SKB_DYNPTR", program.skbDynptr() ? "1" : "0");
         slots.put("FILTER_FUNCTIONS", program.filter().cSource());
         slots.put("FILTER_L2", program.filter().l2Function());
         slots.put("FILTER_L3", program.filter().l3Function());

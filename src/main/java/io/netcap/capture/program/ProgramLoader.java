@@ -60,7 +60,8 @@ public final class ProgramLoader {
                        ClangCompiler clang) {
         CaptureProgram current = program;
         boolean compiled = false;
-        for (int attempt = 0; attempt <= program.hooks().size(); attempt++) {
+        // each retry drops the dynptr or turns at least one fentry hook into a kprobe
+        for (int attempt = 0; attempt <= program.hooks().size() + 1; attempt++) {
             ClangCompiler.Compilation c = compile(clang, current);
             compiled |= !c.cacheHit();
             BpfObject object = BpfObject.open(c.object(), current.kind().objectName());
@@ -74,7 +75,7 @@ public final class ProgramLoader {
                 return new Loaded(current, object, compiled);
             } catch (BpfException e) {
                 object.close();
-                current = fallBack(current, kprobes, e);
+                current = refusedSkbDynptr(current, e) ? current.withoutSkbDynptr() : fallBack(current, kprobes, e);
             } catch (RuntimeException e) {
                 object.close();
                 throw e;
@@ -89,6 +90,15 @@ public final class ProgramLoader {
         } catch (ClangException e) {
             throw CaptureException.runtime(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the verifier refused the kfunc bpf_dynptr_from_skb (a kernel that has it but not
+     * for tracing programs, or not for this hook): then packets are read as before 6.3, through
+     * the linear part and the kallsyms path, and PacketReach says what that costs.
+     */
+    static boolean refusedSkbDynptr(CaptureProgram program, BpfException e) {
+        return program.skbDynptr() && e.verifierLog() != null && e.verifierLog().contains("bpf_dynptr_from_skb");
     }
 
     /**

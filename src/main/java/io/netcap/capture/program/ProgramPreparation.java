@@ -46,7 +46,10 @@ public final class ProgramPreparation {
         }
         HookResolver resolver = new HookResolver(TraceFs.open());
         List<Hook> hooks = resolver.resolve(specs);
-        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun)), resolver.hasKprobes());
+        // only BTF-typed hooks can call the kfunc: tracepoint-only programs skip the BTF lookup
+        boolean skbDynptr = hooks.stream().anyMatch(h -> h.kind().btfTyped()) && KernelFeatures.hasSkbDynptr();
+        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr),
+                resolver.hasKprobes());
     }
 
     /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */

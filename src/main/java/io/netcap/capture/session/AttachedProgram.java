@@ -1,9 +1,12 @@
 package io.netcap.capture.session;
 
 import io.netcap.bpf.BpfObject;
+import io.netcap.bpf.KernelFeatures;
+import io.netcap.capture.kernel.KernelLayout;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.Hook;
 import io.netcap.capture.program.KernelAbi;
+import io.netcap.capture.program.PacketReach;
 import io.netcap.capture.program.ProgramConfig;
 import io.netcap.capture.program.ProgramLoader;
 import io.netcap.capture.program.ProgramPreparation;
@@ -33,8 +36,11 @@ final class AttachedProgram implements AutoCloseable {
         return new AttachedProgram(loaded.program(), loaded.object());
     }
 
-    void attach() {
+    /** Attaches every hook, then says once (on err) for each hook that can read only part of each packet here. */
+    void attach(java.io.PrintWriter err) {
         ProgramLoader.attach(object, program);
+        PacketReach.warnings(program, KernelLayout.addresses().isPresent(), KernelFeatures::hasSkbDynptr)
+                .forEach(err::println);
     }
 
     /** Removes every hook: nothing new arrives after this. */

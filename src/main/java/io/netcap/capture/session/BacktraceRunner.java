@@ -48,7 +48,7 @@ public final class BacktraceRunner {
             return 0;
         }
         try (AttachedProgram attached = AttachedProgram.load(prepared, config, object -> { })) {
-            attached.attach();
+            attached.attach(err);
             long duration = report.durationMillis();
             err.println("netcap: listening on " + attached.hookList() + ", counting kernel stacks"
                     + (duration > 0 ? " for " + duration / 1000.0 + " s" : "") + " (Ctrl-C to print)");

@@ -56,7 +56,7 @@ final class CaptureSession implements AutoCloseable {
     }
 
     int run() throws IOException {
-        attached.attach();
+        attached.attach(err);
         if (request.config().stacks()) {
             stacks = new StackResolver(attached.object().map(KernelAbi.STACKS_MAP), KernelSymbols.load());
         }
@@ -89,7 +89,7 @@ final class CaptureSession implements AutoCloseable {
         String reason = hook.hasReason() ? dropReasons.name(Integer.toUnsignedLong(e.reason())) : null;
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, directions[e.hook()], reason);
+                stack, directions[e.hook()], reason, e.truncated());
         try {
             sink.write(p);
         } catch (IOException ex) {

@@ -7,7 +7,7 @@ import java.io.PrintWriter;
  * The lines printed at exit, in the manner of tcpdump's: what reached the output, what the
  * kernel matched, and what was lost or bent on the way (never silently, as the original tool
  * did): lost between kernel and user space, packets whose data could not be found, packets
- * released out of time order.
+ * released out of time order, packets the hook could read only in part.
  */
 final class ExitSummary {
     private ExitSummary() {
@@ -21,6 +21,14 @@ final class ExitSummary {
                 + (c.lost() > 0 ? " (try a larger --ring-size)" : ""));
         if (c.unlocated() > 0) {
             err.println(plural(c.unlocated(), "skb") + " whose packet data could not be located");
+        }
+        if (c.partial() > 0) {
+            err.println(plural(c.partial(), "packet") + " seen whose bytes the hook could not all read: the filter saw"
+                    + " only their first part (see the warning at start)");
+        }
+        if (c.truncated() > 0) {
+            err.println(plural(c.truncated(), "packet") + " written cut short (marked truncated): bytes the hook could"
+                    + " not read are missing");
         }
         if (lateEvents > 0) {
             err.println(plural(lateEvents, "packet") + " out of time order: arrived after a later one was already"

@@ -20,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_PERF_EVENTS  @@PERF_EVENTS@@  /* 1: events go through a perf event array, 0: a BPF ring buffer */
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
+#define NETCAP_SKB_DYNPTR   @@SKB_DYNPTR@@  /* 1: BTF-typed hooks read packets through bpf_dynptr_from_skb */
 
 /* ---- filter functions translated from the tcpdump expression ---- */
 @@FILTER_FUNCTIONS@@
@@ -87,23 +88,28 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.hook = hook;
 	s->ev.wire_len = (__u32)p.wire;
 	s->ev.cap_len = p.copied < cfg->capture_size ? p.copied : cfg->capture_size;
+	s->ev.flags = p.flags;
 #if NETCAP_PERF_EVENTS
 	/* A perf record, headers included, must fit in 16 bits: the last bytes of giant packets go. */
 	if (s->ev.cap_len > NETCAP_PERF_MAX_DATA)
 		s->ev.cap_len = NETCAP_PERF_MAX_DATA;
 #endif
+	/* cut: fewer bytes than the packet has up to -s, because the hook could not read them all */
+	if (s->ev.cap_len < s->ev.wire_len && s->ev.cap_len < cfg->capture_size)
+		s->ev.flags |= NETCAP_EVENT_TRUNCATED;
 	struct net_device *dev = p.dev;
 	s->ev.ifindex = dev ? NETCAP_READ(mode, dev, ifindex) : 0;
 	s->ev.netns = p.netns;
 	s->ev.cpu = p.cpu;
 	s->ev.reason = reason;
 	s->ev.link_type = p.link;
-	s->ev.flags = 0;
 	s->ev.pad = 0;
 	s->ev.stack_id = cfg->stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
 
 	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
 		cnt->lost++;
+	else if (s->ev.flags & NETCAP_EVENT_TRUNCATED)
+		cnt->truncated++;
 	return 0;
 }
 

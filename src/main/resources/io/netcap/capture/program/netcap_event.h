@@ -12,6 +12,10 @@
 #define NETCAP_LINKTYPE_ETHERNET 1   /* pcap LINKTYPE_ETHERNET: packet starts at the MAC header */
 #define NETCAP_LINKTYPE_RAW      101 /* pcap LINKTYPE_RAW: packet starts at the IP header */
 
+/* netcap_event.flags */
+#define NETCAP_EVENT_TRUNCATED 0x1 /* cap_len < min(wire_len, -s): bytes the hook could not read are missing */
+#define NETCAP_EVENT_VLAN      0x2 /* the 4-byte 802.1Q tag after the MAC addresses was put there from skb->vlan_tci */
+
 #define NETCAP_DEVNAME_LEN 16
 #define NETCAP_NO_STACK    (-1)
 
@@ -27,7 +31,7 @@ struct netcap_event {
 	__u32 cpu;
 	__u32 reason;      /* drop reason where the hook has one, else 0 */
 	__u16 link_type;   /* NETCAP_LINKTYPE_* */
-	__u16 flags;       /* reserved, 0 */
+	__u16 flags;       /* NETCAP_EVENT_* */
 	__u32 pad;
 	char  dev[NETCAP_DEVNAME_LEN];
 };
@@ -38,6 +42,8 @@ struct netcap_counters {
 	__u64 matched;     /* ... and the filter (and -i) matched */
 	__u64 lost;        /* ... but the event did not fit in the ring buffer */
 	__u64 unlocated;   /* ... but the packet's start could not be found */
+	__u64 partial;     /* ... whose bytes (up to the copy size) could not all be read: filtered on part */
+	__u64 truncated;   /* events sent with NETCAP_EVENT_TRUNCATED */
 };
 
 /* One count per distinct (stack, hook, reason) in netcap backtrace; stack_id < 0: no stack. */
@@ -84,7 +90,7 @@ NETCAP_ASSERT_OFFSET(reason, 44);
 NETCAP_ASSERT_OFFSET(link_type, 48);
 NETCAP_ASSERT_OFFSET(dev, 56);
 _Static_assert(sizeof(struct netcap_event) == 72, "netcap_event size changed");
-_Static_assert(sizeof(struct netcap_counters) == 32, "netcap_counters size changed");
+_Static_assert(sizeof(struct netcap_counters) == 48, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 24, "netcap_config layout changed");

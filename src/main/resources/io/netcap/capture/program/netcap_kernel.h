@@ -52,6 +52,7 @@ struct sock {
 #define AF_INET6 10
 
 struct sk_buff {
+	struct sk_buff *next;  /* the next skb of a frag_list chain */
 	struct net_device *dev;
 	struct sock *sk;
 	unsigned int len;
@@ -63,6 +64,17 @@ struct sk_buff {
 	unsigned char *head;
 	unsigned char *data;
 	unsigned int end;      /* sk_buff_data_t: an offset from head on 64-bit kernels */
+	__u16 vlan_proto;      /* __be16: the offloaded 802.1Q/802.1ad tag's TPID, network order */
+	__u16 vlan_tci;        /* the offloaded tag's TCI (priority, DEI, VLAN id), host order */
+} __attribute__((preserve_access_index));
+
+/*
+ * Before 6.2 a tag in vlan_tci was present only when this bit was set (after 6.2: whenever
+ * vlan_proto/vlan_tci are not all zero). A separate flavor, so the field is looked up (and
+ * its existence tested) by CO-RE without being required.
+ */
+struct sk_buff___vlan_present {
+	__u8 vlan_present:1;
 } __attribute__((preserve_access_index));
 
 /*
@@ -78,6 +90,7 @@ struct netcap_frag {
 
 struct skb_shared_info {
 	__u8 nr_frags;
+	struct sk_buff *frag_list; /* further skbs holding the rest of the packet (GRO, UDP GSO fraglist) */
 	struct netcap_frag frags[1];
 } __attribute__((preserve_access_index));
 

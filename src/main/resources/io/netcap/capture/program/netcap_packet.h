@@ -4,8 +4,9 @@
  * device name (-i) and network namespace (--netns), find where the packet starts, copy it to a
  * per-CPU scratch buffer and run the tcpdump filter on the copy.
  *
- * The including file defines, before including this: NETCAP_HOOK_COUNT and the filter
- * functions' names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN. Everything the user may change
+ * The including file defines, before including this: NETCAP_HOOK_COUNT, the filter functions'
+ * names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN, and NETCAP_SKB_DYNPTR (1 where the kernel
+ * lets BTF-typed programs read an skb through the kfunc bpf_dynptr_from_skb). Everything the user may change
  * without changing the code (-i, --netns, -s, -S, --skb-data, --fake-hdr) is read from
  * netcap_config, which netcap fills before load.
  */
@@ -37,6 +38,8 @@ static __always_inline const struct netcap_config *netcap_cfg(void)
 	asm volatile("" : "+r"(cfg));
 	return cfg;
 }
+
+#include <bpf/bpf_endian.h>
 
 #define NETCAP_SKB_DATA_LINK NETCAP_LINKTYPE_RAW
 
@@ -116,11 +119,14 @@ struct {
 } netcap_stacks SEC(".maps");
 
 #define NETCAP_MAX_FRAGS 17 /* MAX_SKB_FRAGS with 4 KiB pages */
+/* fragments and frag_list skbs read per packet: the head skb's fragments and a few list skbs */
+#define NETCAP_MAX_PIECES 32
 #define NETCAP_PAGE_SIZE 4096
 
 /* Where a matched packet is and what it is. */
 struct netcap_packet {
 	struct net_device *dev;
+	__u16 flags;      /* NETCAP_EVENT_VLAN, or 0 */
 	unsigned char *start;
 	__s64 wire;       /* length from start to the end of the packet */
 	__u32 copied;     /* bytes of it in scratch->data */
@@ -240,63 +246,181 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
 		p->link = NETCAP_LINKTYPE_RAW;
 	}
 	__s64 delta = (__s64)(data - p->start); /* bytes between the start and skb->data (may be < 0) */
+	/*
+	 * The linear part may hold nothing from the start on: a frame sent from a PACKET_TX_RING,
+	 * or split by a NIC, keeps its headers in page fragments. The copy reads those.
+	 */
 	*linear = (__s64)(len - data_len) + delta;
 	p->wire = (__s64)len + delta;
-	return *linear > 0 && p->wire > 0;
+	return p->wire > 0;
 }
 
 /*
- * Appends the skb's page fragments to the copy of its linear part (copied bytes), up to
- * netcap_config.copy_size, and returns the new length. Packets built from pages (TCP's sends, GSO and
- * GRO packets, many NIC drivers) keep little more than their headers in the linear part. Stops
- * at the first fragment it cannot read; frag_list chains are not followed.
+ * Where bpf_dynptr_from_skb cannot be used: appends what follows the skb's linear part — its
+ * page fragments, then each skb of its frag_list (linear part, then fragments) — to
+ * s->data[at + copied ...], up to want bytes of packet, and returns the new length. A fragment's
+ * struct page becomes an address through page_offset_base and vmemmap_base; where /proc/kallsyms
+ * does not list them (netcap_layout is zero) nothing is appended and the record is cut. Stops
+ * at the first piece it cannot read.
+ *
+ * A global function, so the verifier checks it once, with only the bounds of its arguments,
+ * rather than once for every way the caller can reach it (fake headers or not, a VLAN tag or
+ * not, each length of linear part), each walking every piece of the loop: inlined, that passed
+ * the verifier's limit of a million instructions. The skb comes as an address, read with probes.
  */
-static __always_inline __u32 netcap_copy_frags(struct sk_buff *skb, struct netcap_scratch *s, __u32 copied,
-					       const int mode)
+__noinline int netcap_copy_frags(struct netcap_scratch *s, __u64 skb_addr, __u32 at, __u32 copied, __u32 want)
 {
-	const struct netcap_config *cfg = netcap_cfg();
+	struct sk_buff *skb = (struct sk_buff *)skb_addr;
 	__u32 zero = 0;
 	struct netcap_layout *layout = bpf_map_lookup_elem(&netcap_layout, &zero);
 	__u64 page_size = bpf_core_type_size(struct page);
 	__u64 page_offset_base = 0, vmemmap_base = 0;
-	__u32 limit = cfg->copy_size;
 
-	if (!layout || !layout->page_offset_base_addr || !layout->vmemmap_base_addr || !page_size)
+	if (!s || at > NETCAP_FAKE_HDR_MAX || !layout || !layout->page_offset_base_addr || !layout->vmemmap_base_addr
+	    || !page_size)
 		return copied;
 	if (bpf_probe_read_kernel(&page_offset_base, sizeof(page_offset_base), (void *)layout->page_offset_base_addr)
 	    || bpf_probe_read_kernel(&vmemmap_base, sizeof(vmemmap_base), (void *)layout->vmemmap_base_addr)
 	    || !page_offset_base || !vmemmap_base)
 		return copied;
-	unsigned char *head = NETCAP_READ(mode, skb, head);
-	__u32 end = NETCAP_READ(mode, skb, end);
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 end = BPF_CORE_READ(skb, end);
 	struct skb_shared_info *sh = (struct skb_shared_info *)(head + end);
-	__u8 nr = BPF_CORE_READ(sh, nr_frags);
-	__u64 frags = (__u64)sh + bpf_core_field_offset(struct skb_shared_info, frags);
+	__u32 nr = BPF_CORE_READ(sh, nr_frags);
+	__u32 frag = 0;
+	struct sk_buff *next = BPF_CORE_READ(sh, frag_list);
 
-	for (int i = 0; i < NETCAP_MAX_FRAGS; i++) {
-		struct netcap_frag f;
+	for (int i = 0; i < NETCAP_MAX_PIECES; i++) {
+		__u64 addr, len;
 
-		if (i >= nr || copied >= limit)
+		if (copied >= want)
 			break;
-		if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(frags + i * sizeof(f))))
-			break;
-		if ((f.page & 1) || f.page < vmemmap_base)
-			break; /* device memory (net_iov), or not a struct page */
-		__u64 addr = page_offset_base + (f.page - vmemmap_base) / page_size * NETCAP_PAGE_SIZE + f.offset;
+		if (frag < nr && frag < NETCAP_MAX_FRAGS) {
+			struct netcap_frag f;
+			__u64 fp = (__u64)sh + bpf_core_field_offset(struct skb_shared_info, frags) + frag * sizeof(f);
+
+			if (bpf_probe_read_kernel(&f, sizeof(f), (void *)fp))
+				break;
+			if ((f.page & 1) || f.page < vmemmap_base)
+				break; /* device memory (net_iov), or not a struct page */
+			addr = page_offset_base + (f.page - vmemmap_base) / page_size * NETCAP_PAGE_SIZE + f.offset;
+			len = f.len;
+			frag++;
+		} else {
+			/* this skb is done: on to the linear part of the next one on the frag_list */
+			if (!next)
+				break;
+			addr = (__u64)BPF_CORE_READ(next, data);
+			len = BPF_CORE_READ(next, len) - (__u64)BPF_CORE_READ(next, data_len);
+			head = BPF_CORE_READ(next, head);
+			end = BPF_CORE_READ(next, end);
+			sh = (struct skb_shared_info *)(head + end);
+			nr = BPF_CORE_READ(sh, nr_frags);
+			frag = 0;
+			next = BPF_CORE_READ(next, next);
+		}
 		/* 64-bit and checked next to the call, so the verifier keeps both bounds */
-		__u64 room = limit - (__u64)copied;
-		__u64 n = f.len < room ? f.len : room;
-		__u64 at = copied;
+		__u64 room = want - (__u64)copied;
+		__u64 n = len < room ? len : room;
+		__u64 to = (__u64)at + copied;
 
 		netcap_barrier_var(n);
-		netcap_barrier_var(at);
-		if (n > NETCAP_COPY_MAX || at > NETCAP_COPY_MAX)
+		netcap_barrier_var(to);
+		if (n > NETCAP_COPY_MAX || to > NETCAP_COPY_MAX + NETCAP_FAKE_HDR_MAX)
 			break;
-		if (bpf_probe_read_kernel(s->data + at, n, (void *)addr))
+		if (bpf_probe_read_kernel(s->data + to, n, (void *)addr))
 			break;
-		copied = (__u32)(at + n);
+		copied += (__u32)n;
 	}
 	return copied;
+}
+
+#if NETCAP_SKB_DYNPTR
+/* The kfunc (6.3+; callable from tp_btf/fentry programs on the kernels that allow it). */
+extern int bpf_dynptr_from_skb(struct sk_buff *skb, __u64 flags, struct bpf_dynptr *ptr__uninit) __ksym;
+
+/*
+ * Copies want bytes of the packet from p->start to dst through an skb dynptr, which reads the
+ * linear part, the page fragments and the frag_list alike (skb_copy_bits). The dynptr starts at
+ * skb->data; bytes before it (the MAC header on RX) are in the linear part and read directly.
+ * Returns the bytes copied: fewer than want only when a read failed.
+ */
+static __always_inline __u32 netcap_copy_dynptr(struct sk_buff *skb, struct netcap_packet *p, __u8 *dst, __u32 want)
+{
+	struct bpf_dynptr dp;
+	__s64 before = (__s64)(skb->data - p->start); /* bytes from the start to skb->data */
+	__u64 copied = 0, offset = 0;
+
+	if (bpf_dynptr_from_skb(skb, 0, &dp))
+		return 0;
+	if (before > 0) {
+		__u64 n = before < want ? before : want;
+
+		netcap_barrier_var(n);
+		if (n > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst, n, p->start))
+			return 0;
+		copied = n;
+	} else {
+		offset = -before;
+	}
+	__u64 rest = want - copied;
+
+	netcap_barrier_var(rest);
+	netcap_barrier_var(copied);
+	if (rest > NETCAP_COPY_MAX || copied > NETCAP_COPY_MAX || offset > NETCAP_COPY_MAX)
+		return copied;
+	if (rest && bpf_dynptr_read(dst + copied, rest, &dp, offset, 0))
+		return copied;
+	return copied + rest;
+}
+#endif
+
+/*
+ * Copies the first want bytes of the packet (from p->start; want <= p->wire) to s->data + at and
+ * returns how many it could: all of them, except where a hook can read only the linear part.
+ */
+static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
+						__u32 at, __u32 want, __s64 linear, const int mode)
+{
+	__u8 *dst = s->data + at; /* at <= NETCAP_FAKE_HDR_MAX, checked by the caller */
+
+#if NETCAP_SKB_DYNPTR
+	if (mode == NETCAP_BTF_TYPED)
+		return netcap_copy_dynptr(skb, p, dst, want);
+#endif
+	__u64 n = linear <= 0 ? 0 : linear < want ? linear : want;
+
+	netcap_barrier_var(n);
+	if (n > NETCAP_COPY_MAX)
+		return 0;
+	if (n && bpf_probe_read_kernel(dst, n, p->start))
+		return 0;
+	if (n < want && linear >= 0)
+		return netcap_copy_frags(s, (__u64)skb, at, (__u32)n, want);
+	return (__u32)n;
+}
+
+/*
+ * An 802.1Q/802.1ad tag the device or a tc program took out of the frame is kept in
+ * skb->vlan_tci (hardware offload). tcpdump puts it back from the packet's aux data; so does
+ * netcap, before the filter, so that "vlan 100" matches and every output shows the tag.
+ * Returns the tag as it goes on the wire (TPID then TCI, big-endian, in one u32 in network
+ * byte order) or 0 when the skb carries none.
+ */
+static __always_inline __u32 netcap_vlan_tag(struct sk_buff *skb, const int mode)
+{
+	__u16 proto = NETCAP_READ(mode, skb, vlan_proto);
+	__u16 tci = NETCAP_READ(mode, skb, vlan_tci);
+
+	if (bpf_core_field_exists(((struct sk_buff___vlan_present *)skb)->vlan_present)) {
+		if (!BPF_CORE_READ_BITFIELD_PROBED((struct sk_buff___vlan_present *)skb, vlan_present))
+			return 0;
+	} else if (!proto && !tci) {
+		return 0;
+	}
+	if (!proto)
+		proto = bpf_htons(0x8100);
+	return (__u32)proto | (__u32)bpf_htons(tci) << 16;
 }
 
 /*
@@ -408,35 +532,48 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		cnt->unlocated++;
 		return NULL;
 	}
-	__u32 prefix = 0;
-	if (cfg->fake_hdr) {
-		if (p->link == NETCAP_LINKTYPE_RAW)
-			prefix = netcap_fake_headers(skb, s, p);
+	__u32 prefix = 0, tag = 0;
+	if (cfg->fake_hdr && p->link == NETCAP_LINKTYPE_RAW) {
+		prefix = netcap_fake_headers(skb, s, p);
 		if (p->transport && !prefix)
 			return NULL; /* a bare transport header without a socket to describe it */
+	} else if (p->link == NETCAP_LINKTYPE_ETHERNET && !cfg->skb_data) {
+		tag = netcap_vlan_tag(skb, mode);
+		if (tag)
+			prefix = 4; /* the packet goes 4 bytes in; its MAC addresses move back in front of the tag */
 	}
 	netcap_barrier_var(prefix);
 	if (prefix > NETCAP_FAKE_HDR_MAX)
 		return NULL;
 	__u32 limit = cfg->copy_size;
-	n = linear < limit ? (__u32)linear : limit;
+	__u32 want = p->wire < limit ? (__u32)p->wire : limit;
+
+	n = netcap_copy_packet(skb, s, p, prefix, want, linear, mode);
 	netcap_barrier_var(n);
 	if (n > NETCAP_COPY_MAX)
 		return NULL;
-	if (bpf_probe_read_kernel(s->data + prefix, n, p->start)) {
+	if (!n) {
 		cnt->unlocated++;
 		return NULL;
 	}
+	if (n < want)
+		cnt->partial++; /* the filter sees only the bytes read: it may reject what the whole packet would match */
+	if (tag && n >= 12) {
+		__u64 macs = *(__u64 *)(s->data + 4);
+		__u32 macs_tail = *(__u32 *)(s->data + 12);
+
+		*(__u64 *)s->data = macs;
+		*(__u32 *)(s->data + 8) = macs_tail;
+		*(__u32 *)(s->data + 12) = tag;
+		p->flags |= NETCAP_EVENT_VLAN;
+	} else if (tag) {
+		return NULL; /* not even the MAC addresses could be read */
+	}
 	if (prefix) {
-		p->link = NETCAP_LINKTYPE_ETHERNET;
+		if (!tag)
+			p->link = NETCAP_LINKTYPE_ETHERNET;
 		p->wire += prefix;
 		n += prefix;
-	} else if (n < limit && p->wire > n) {
-		/* all of the linear part is in, and the rest of the packet is in page fragments */
-		n = netcap_copy_frags(skb, s, n, mode);
-		netcap_barrier_var(n);
-		if (n > NETCAP_COPY_MAX)
-			return NULL;
 	}
 	p->copied = n;
 

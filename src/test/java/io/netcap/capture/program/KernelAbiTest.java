@@ -33,7 +33,7 @@ class KernelAbiTest {
             new Hook(1, "tracepoint:skb:kfree_skb", HookKind.TRACEPOINT, "skb", "kfree_skb", 8, 28));
 
     static CaptureProgram program(ProgramKind kind) throws Exception {
-        return new CaptureProgram(kind, HOOKS, FilterCompiler.compile("icmp"), EventTransport.RING_BUFFER);
+        return new CaptureProgram(kind, HOOKS, FilterCompiler.compile("icmp"), EventTransport.RING_BUFFER, true);
     }
 
     @Test
@@ -70,7 +70,8 @@ class KernelAbiTest {
         int at = 8; // not at the buffer's start, as in a ring
         b.putLong(at, 123_456_789L).putLong(at + 8, 0xffff888012345678L).putInt(at + 16, 1).putInt(at + 20, 84)
                 .putInt(at + 24, payload.length).putInt(at + 28, 7).putInt(at + 32, 0xF0000001)
-                .putInt(at + 36, 42).putInt(at + 40, 1).putInt(at + 44, 2).putShort(at + 48, (short) 101);
+                .putInt(at + 36, 42).putInt(at + 40, 1).putInt(at + 44, 2).putShort(at + 48, (short) 101)
+                .putShort(at + 50, (short) (KernelAbi.FLAG_TRUNCATED | KernelAbi.FLAG_VLAN));
         b.put(at + 56, "veth0".getBytes(StandardCharsets.UTF_8));
         b.put(at + KernelAbi.EVENT_SIZE, payload);
         b.position(at);
@@ -86,6 +87,8 @@ class KernelAbiTest {
         assertEquals(2, e.reason());
         assertEquals(LinkType.RAW, e.linkType());
         assertEquals("veth0", e.device());
+        assertEquals(KernelAbi.FLAG_TRUNCATED | KernelAbi.FLAG_VLAN, e.flags());
+        assertTrue(e.truncated());
         assertArrayEquals(payload, e.data());
         assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeEvent(b, KernelAbi.EVENT_SIZE - 1));
         b.putInt(at + 24, 5000);
@@ -98,12 +101,14 @@ class KernelAbiTest {
         ByteBuffer b = ByteBuffer.allocate(3 * KernelAbi.COUNTERS_SIZE).order(ByteOrder.nativeOrder());
         for (int cpu = 0; cpu < 3; cpu++) {
             int base = cpu * KernelAbi.COUNTERS_SIZE;
-            b.putLong(base, 10 + cpu).putLong(base + 8, 5).putLong(base + 16, cpu).putLong(base + 24, 1);
+            b.putLong(base, 10 + cpu).putLong(base + 8, 5).putLong(base + 16, cpu).putLong(base + 24, 1)
+                    .putLong(base + 32, 2).putLong(base + 40, cpu * 2);
         }
         KernelAbi.Counters c = KernelAbi.decodeCounters(b.array(), 3);
-        assertEquals(new KernelAbi.Counters(33, 15, 3, 3), c);
-        assertEquals(new KernelAbi.Counters(66, 30, 6, 6), c.plus(c));
-        assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeCounters(new byte[31], 1));
+        assertEquals(new KernelAbi.Counters(33, 15, 3, 3, 6, 6), c);
+        assertEquals(new KernelAbi.Counters(66, 30, 6, 6, 12, 12), c.plus(c));
+        assertThrows(IllegalArgumentException.class,
+                () -> KernelAbi.decodeCounters(new byte[KernelAbi.COUNTERS_SIZE - 1], 1));
     }
 
     @Test

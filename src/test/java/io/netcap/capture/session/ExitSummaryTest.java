@@ -22,12 +22,20 @@ class ExitSummaryTest {
 
     @Test
     void saysWhatWasCapturedMatchedAndLost() {
-        String s = print(1, new KernelAbi.Counters(10, 1, 0, 0), 0);
+        String s = print(1, new KernelAbi.Counters(10, 1, 0, 0, 0, 0), 0);
         assertEquals("1 packet captured\n1 packet matched by the filter in the kernel (of 10 seen at the hooks)\n"
                 + "0 packets lost between kernel and user space\n", s);
-        String lost = print(5, new KernelAbi.Counters(100, 7, 2, 3), 0);
+        String lost = print(5, new KernelAbi.Counters(100, 7, 2, 3, 0, 0), 0);
         assertTrue(lost.contains("2 packets lost between kernel and user space (try a larger --ring-size)"), lost);
         assertTrue(lost.contains("3 skbs whose packet data could not be located"), lost);
+    }
+
+    @Test
+    void packetsReadInPartAreSaid() {
+        String s = print(3, new KernelAbi.Counters(9, 3, 0, 0, 5, 2), 0);
+        assertTrue(s.contains("5 packets seen whose bytes the hook could not all read"), s);
+        assertTrue(s.contains("2 packets written cut short (marked truncated)"), s);
+        assertFalse(print(3, new KernelAbi.Counters(9, 3, 0, 0, 0, 0), 0).contains("truncated"));
     }
 
     @Test
@@ -40,12 +48,12 @@ class ExitSummaryTest {
         r.releaseAll(out::add);
         assertEquals(1, r.lateEvents());
         assertEquals(2, out.size(), "a late event is still written, with its own timestamp");
-        String s = print(2, new KernelAbi.Counters(2, 2, 0, 0), r.lateEvents());
+        String s = print(2, new KernelAbi.Counters(2, 2, 0, 0, 0, 0), r.lateEvents());
         assertTrue(s.contains("1 packet out of time order"), s);
-        assertFalse(print(2, new KernelAbi.Counters(2, 2, 0, 0), 0).contains("time order"));
+        assertFalse(print(2, new KernelAbi.Counters(2, 2, 0, 0, 0, 0), 0).contains("time order"));
     }
 
     private static CaptureEvent event(long ns) {
-        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, "veth0", new byte[60]);
+        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, 0, "veth0", new byte[60]);
     }
 }
