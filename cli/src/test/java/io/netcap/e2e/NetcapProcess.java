@@ -85,6 +85,18 @@ final class NetcapProcess implements AutoCloseable {
         }
     }
 
+    /** Waits (up to 20 s) until netcap has written at least {@code lines} lines to stdout. */
+    void awaitStdoutLines(int lines) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (stdout.chars().filter(c -> c == '\n').count() < lines) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("netcap wrote fewer than " + lines + " lines (alive=" + process.isAlive()
+                        + ")\nstderr:\n" + stderr + "\nstdout:\n" + stdout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     void signal(String name) throws IOException {
         TestNetwork.run("kill", "-" + name, Long.toString(process.pid()));
     }

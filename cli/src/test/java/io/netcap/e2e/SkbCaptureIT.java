@@ -3,13 +3,11 @@ package io.netcap.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netcap.pcap.PcapReader;
 import io.netcap.pcap.PcapRecord;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,40 +19,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SkbCaptureIT extends KernelTest {
     @TempDir
     Path dir;
-
-    /**
-     * Packets whose bytes are in page fragments come out whole. Needs page_offset_base and
-     * vmemmap_base in /proc/kallsyms (CONFIG_KALLSYMS_ALL, as distribution kernels have; the
-     * function-hook guests run this test too).
-     */
-    @Test
-    void capturesPacketsHeldInPageFragments() throws Exception {
-        String kallsyms = java.nio.file.Files.readString(Path.of("/proc/kallsyms"));
-        assumeTrue(kallsyms.contains(" page_offset_base\n") && kallsyms.contains(" vmemmap_base\n"),
-                "this kernel's /proc/kallsyms lists no data symbols (CONFIG_KALLSYMS_ALL), so page fragments are not read");
-        try (TestNetwork net = TestNetwork.create()) {
-            Path ours = dir.resolve("frags.pcap");
-            int count = 20;
-            try (NetcapProcess netcap = NetcapProcess.start("dump", "-Q", "in", "-i", net.devB,
-                    "-e", "udp and dst port 9 and dst host " + net.addrB, "-w", ours.toString())) {
-                netcap.awaitListening();
-                net.udpFromPageFragments(count, dir);
-                Thread.sleep(300);
-                netcap.signal("INT");
-                assertEquals(0, netcap.waitFor(30), netcap.stderr());
-                List<PcapRecord> mine = PcapReader.read(ours);
-                // the filter reads the UDP header, which is in a fragment: all must match
-                assertEquals(count, mine.size(), netcap.stderr());
-                for (PcapRecord p : mine) {
-                    assertEquals(60, p.originalLength());
-                    assertEquals(60, p.data().length, "the whole frame, fragments included");
-                    for (int i = 42; i < 60; i++) {
-                        assertEquals(0x41, p.data()[i] & 0xff, "payload byte " + i);
-                    }
-                }
-            }
-        }
-    }
 
     /**
      * @param hook      where netcap captures

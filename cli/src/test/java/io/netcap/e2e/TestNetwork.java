@@ -20,6 +20,8 @@ final class TestNetwork implements AutoCloseable {
     final String addrA;
     final String addrB;
     private final List<String> namespaces = new ArrayList<>();
+    /** Servers started in the namespaces (TCP sinks): stopped before the namespaces go. */
+    private final List<Process> servers = new ArrayList<>();
 
     private TestNetwork(String tag, int subnet) {
         nsA = "nc-" + tag + "-a";
@@ -108,6 +110,48 @@ final class TestNetwork implements AutoCloseable {
                 "exec 3<>/dev/tcp/" + addrB + "/" + port), true);
     }
 
+    /**
+     * A TCP sink on B: socat reads and discards what one connection sends (at most 60 s). Returns
+     * once it listens (polled with ss, bounded); stopped with the network.
+     */
+    void tcpSink(int port) throws IOException {
+        servers.add(new ProcessBuilder("ip", "netns", "exec", nsB, "timeout", "60", "socat", "-u",
+                "TCP-LISTEN:" + port + ",reuseaddr", "OPEN:/dev/null").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        awaitListening(nsB, port);
+    }
+
+    /** iperf3 from A to B for {@code seconds}: a TCP bulk transfer of full-size (and GSO) segments. */
+    void tcpBulk(int port, int seconds) throws IOException {
+        servers.add(new ProcessBuilder("ip", "netns", "exec", nsB, "timeout", "60", "iperf3", "-s", "-1", "-p",
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        awaitListening(nsB, port);
+        run("ip", "netns", "exec", nsA, "timeout", Integer.toString(seconds + 20), "iperf3", "-c", addrB, "-p",
+                Integer.toString(port), "-t", Integer.toString(seconds));
+    }
+
+    /** Sends the file's bytes from A to B's port over one TCP connection (B must listen: {@link #tcpSink}). */
+    void tcpSend(int port, java.nio.file.Path file) throws IOException {
+        run("ip", "netns", "exec", nsA, "timeout", "20", "bash", "-c",
+                "cat " + file + " > /dev/tcp/" + addrB + "/" + port);
+    }
+
+    private static void awaitListening(String ns, int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!run("ip", "netns", "exec", ns, "ss", "-Hltn", "sport = :" + port).isBlank()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        throw new IOException("nothing listens on port " + port + " in " + ns + " after 10 s");
+    }
+
     static String run(String... cmd) throws IOException {
         return exec(List.of(cmd), false);
     }
@@ -133,6 +177,15 @@ final class TestNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Process p : servers) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        servers.clear();
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             try {
                 run("ip", "netns", "del", namespaces.get(i));
