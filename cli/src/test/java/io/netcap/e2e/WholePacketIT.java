@@ -173,6 +173,53 @@ class WholePacketIT extends KernelTest {
     }
 
     /**
+     * UDP datagrams that GRO merged into one skb with the later ones on its frag_list (a veth
+     * with rx-gro-list, fed in batches through a tbf qdisc) are written whole: every byte of every
+     * datagram in it. Merging is up to the timing of each NAPI poll, so bursts are sent until
+     * netcap has written one merged packet (at most ten); without one the test is skipped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {RX, "tracepoint:net:netif_receive_skb"})
+    void packetsOnAFragListAreWhole(String hook) throws Exception {
+        assumeWhole(hook);
+        try (TestNetwork net = TestNetwork.create()) {
+            TestNetwork.run("ip", "netns", "exec", net.nsB, "ethtool", "-K", net.devB, "gro", "on", "rx-gro-list", "on");
+            TestNetwork.run("ip", "netns", "exec", net.nsA, "tc", "qdisc", "add", "dev", net.devA, "root", "tbf",
+                    "rate", "50mbit", "burst", "32kb", "latency", "500ms");
+            Path data = dir.resolve("b.bin");
+            byte[] b = new byte[300_000];
+            java.util.Arrays.fill(b, (byte) 'B');
+            Files.write(data, b);
+            String filter = "udp and dst port 7777 and dst host " + net.addrB;
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-i", net.devB, "-s", "65535", "--json",
+                    "--json-bytes", "-e", filter + " and len > 1100")) {
+                netcap.awaitListening();
+                for (int burst = 0; burst < 10 && netcap.stdout().isEmpty(); burst++) {
+                    TestNetwork.run("ip", "netns", "exec", net.nsA, "timeout", "20", "socat", "-b", "1000", "-u",
+                            "OPEN:" + data, "UDP-SENDTO:" + net.addrB + ":7777");
+                    Thread.sleep(500);
+                }
+                netcap.signal("INT");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<JsonNode> merged = json(netcap.stdout());
+                org.junit.jupiter.api.Assumptions.assumeFalse(merged.isEmpty(), "GRO merged no datagrams in ten bursts");
+                for (JsonNode r : merged) {
+                    int len = r.get("len").asInt();
+                    assertEquals(len, r.get("caplen").asInt(), "whole: " + r);
+                    assertFalse(r.has("truncated"), r.toString());
+                    byte[] frame = java.util.HexFormat.of().parseHex(r.get("bytes").asText());
+                    // the first datagram's payload (after 42 bytes of headers), then the rest of
+                    // the frag_list: each later datagram's UDP payload, all 'B'
+                    for (int i = 42; i < frame.length; i++) {
+                        assertEquals('B', frame[i], "byte " + i + " of " + len);
+                    }
+                    assertEquals(0, (len - 42) % 1000, "whole datagrams: " + len);
+                }
+            }
+        }
+    }
+
+    /**
      * Where a hook reads only the linear part (a classic tracepoint without the kallsyms layout),
      * it says so once at start, marks each cut record truncated in --json, and counts them at exit.
      */
