@@ -266,11 +266,11 @@ static __always_inline int netcap_locate(struct sk_buff *skb, struct netcap_pack
  * A global function, so the verifier checks it once, with only the bounds of its arguments,
  * rather than once for every way the caller can reach it (fake headers or not, a VLAN tag or
  * not, each length of linear part), each walking every piece of the loop: inlined, that passed
- * the verifier's limit of a million instructions. The skb comes as an address, read with probes.
+ * the verifier's limit of a million instructions. A global function takes only scalars and
+ * memory, not a BTF-typed skb: it gets the address of the skb's shared info (head + end).
  */
-__noinline int netcap_copy_frags(struct netcap_scratch *s, __u64 skb_addr, __u32 at, __u32 copied, __u32 want)
+__noinline int netcap_copy_frags(struct netcap_scratch *s, __u64 shinfo, __u32 at, __u32 copied, __u32 want)
 {
-	struct sk_buff *skb = (struct sk_buff *)skb_addr;
 	__u32 zero = 0;
 	struct netcap_layout *layout = bpf_map_lookup_elem(&netcap_layout, &zero);
 	__u64 page_size = bpf_core_type_size(struct page);
@@ -283,9 +283,9 @@ __noinline int netcap_copy_frags(struct netcap_scratch *s, __u64 skb_addr, __u32
 	    || bpf_probe_read_kernel(&vmemmap_base, sizeof(vmemmap_base), (void *)layout->vmemmap_base_addr)
 	    || !page_offset_base || !vmemmap_base)
 		return copied;
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 end = BPF_CORE_READ(skb, end);
-	struct skb_shared_info *sh = (struct skb_shared_info *)(head + end);
+	unsigned char *head;
+	__u32 end;
+	struct skb_shared_info *sh = (struct skb_shared_info *)shinfo;
 	__u32 nr = BPF_CORE_READ(sh, nr_frags);
 	__u32 frag = 0;
 	struct sk_buff *next = BPF_CORE_READ(sh, frag_list);
@@ -395,8 +395,13 @@ static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netc
 		return 0;
 	if (n && bpf_probe_read_kernel(dst, n, p->start))
 		return 0;
-	if (n < want && linear >= 0)
-		return netcap_copy_frags(s, (__u64)skb, at, (__u32)n, want);
+	if (n < want && linear >= 0) {
+		/* probed even through a BTF-typed skb: a pointer loaded from it is no plain number */
+		unsigned char *head = BPF_CORE_READ(skb, head);
+		__u32 end = BPF_CORE_READ(skb, end);
+
+		return netcap_copy_frags(s, (__u64)(head + end), at, (__u32)n, want);
+	}
 	return (__u32)n;
 }
 

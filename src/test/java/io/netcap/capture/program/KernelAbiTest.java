@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one place of the kernel/user record layouts: its offsets, against clang's BTF and in use. */
@@ -194,6 +196,27 @@ class KernelAbiTest {
         }
         try (var files = Files.list(cache)) {
             assertEquals(objects, files.count(), "nothing new in the cache");
+        }
+    }
+
+    /**
+     * Both ways of reading fragments pass this kernel's verifier in both programs, whatever it
+     * would choose itself: a BTF-typed hook without bpf_dynptr_from_skb (kernels before 6.3)
+     * hands the kallsyms walk, a global function, plain numbers only.
+     */
+    @ParameterizedTest
+    @EnumSource(ProgramKind.class)
+    @Tag("kernel")
+    void bothFragmentReadersPassTheVerifier(ProgramKind kind, @TempDir Path cache) throws Exception {
+        TestPrograms.assumeRoot();
+        ClangCompiler clang = new ClangCompiler("clang", cache);
+        for (CaptureProgram program : List.of(program(kind), program(kind).withoutSkbDynptr())) {
+            ProgramLoader.Loaded loaded = ProgramLoader.load(program, ProgramConfig.defaults(), false, o -> { }, clang);
+            try {
+                assertEquals(program.skbDynptr(), loaded.program().skbDynptr(), "loaded as generated");
+            } finally {
+                loaded.object().close();
+            }
         }
     }
 
