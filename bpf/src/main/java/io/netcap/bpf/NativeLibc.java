@@ -4,12 +4,13 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 
 /**
- * Loads the few libc calls {@link MappedRingBuffer} needs once per JVM and turns their failure
- * convention (-1 or MAP_FAILED plus errno) into {@link BpfException}s.
+ * Loads the few libc calls {@link MappedRingBuffer} and {@link ProcessLibc} need once per JVM and
+ * turns their failure convention (-1 or MAP_FAILED plus errno) into {@link BpfException}s.
  */
 final class NativeLibc {
     static final LibC LIB = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -113,5 +114,14 @@ final class NativeLibc {
 
         // long sysconf(int name);
         long sysconf(int name);
+
+        // sighandler_t signal(int signum, sighandler_t handler); SIG_ERR is -1
+        @SaveError
+        @intptr_t
+        long signal(int signum, @intptr_t long handler);
+
+        // int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+        @SaveError
+        int poll(Pointer fds, @size_t long nfds, int timeout);
     }
 }

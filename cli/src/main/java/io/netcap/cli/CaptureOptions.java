@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 public final class CaptureOptions {
     @Option(names = {"-w", "--write-file"}, paramLabel = "FILE",
-            description = "write packets to a pcap file instead of showing them with tcpdump")
+            description = "write packets to a pcap file instead of showing them with tcpdump; "
+                    + "- writes the pcap to stdout (to pipe into tcpdump -r -), with every message on stderr")
     Path writeFile;
 
     @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS", defaultValue = "-nn",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  netcap dump -w out.pcap",
                 "  netcap dump -Q in -i eth0 -e 'tcp port 443'",
                 "  netcap dump --netns /run/netns/blue --json",
+                "  netcap dump -e icmp -w - | tcpdump -nn -r -",
                 "  netcap dump -f ip_rcv -a 1 -e icmp"})
 public final class DumpCommand implements Callable<Integer> {
     static final String RX_EVENT = "netif_receive_skb";

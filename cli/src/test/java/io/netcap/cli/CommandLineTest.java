@@ -57,6 +57,16 @@ class CommandLineTest {
     }
 
     @Test
+    void helpOfSkbAndDumpSaysThatDashWritesThePcapToStdout() {
+        for (String command : List.of("skb", "dump")) {
+            Result help = run(command, "--help");
+            assertEquals(0, help.code());
+            String text = help.out().replaceAll("\\s+", " ");
+            assertTrue(text.contains("- writes the pcap to stdout"), help.out());
+        }
+    }
+
+    @Test
     void missingHooksIsAUsageError() {
         Result r = run("skb", "-e", "icmp");
         assertEquals(2, r.code());

@@ -6,13 +6,17 @@ import java.util.List;
 /**
  * Where captured packets go, as the user asked.
  *
- * @param writeFile    a pcap file (-w), or null
+ * @param writeFile    a pcap file (-w); {@code -} for stdout, as tcpdump's {@code -w -} (a file
+ *                     named "-" is {@code ./-}); or null
  * @param json         one JSON object per packet on stdout (--json); excludes writeFile
  * @param jsonBytes    the packet bytes in hex in each JSON object (--json-bytes)
  * @param tcpdumpFlags arguments for the tcpdump that displays packets when neither of the above
  * @param stacks       each packet's kernel stack is printed under it (-S)
  */
 public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks) {
+    /** The -w argument that means stdout. */
+    public static final String STDOUT = "-";
+
     public OutputSpec {
         tcpdumpFlags = List.copyOf(tcpdumpFlags);
         if (json && writeFile != null) {
@@ -21,5 +25,18 @@ public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<S
         if (jsonBytes && !json) {
             throw new IllegalArgumentException("--json-bytes needs --json");
         }
+    }
+
+    /** -w -: the pcap stream goes to stdout, and nothing else does (-S stacks go to stderr). */
+    public boolean pcapToStdout() {
+        return writeFile != null && writeFile.toString().equals(STDOUT);
+    }
+
+    /**
+     * Whether anything is written to stdout: tcpdump's lines, JSON, a pcap stream, or -S stacks
+     * next to a pcap file. Only then does the reader of stdout going away end the capture.
+     */
+    public boolean usesStdout() {
+        return writeFile == null || pcapToStdout() || stacks;
     }
 }

@@ -16,6 +16,14 @@ public interface PacketSink extends AutoCloseable {
     /** Pushes everything written so far to its destination. */
     void flush() throws IOException;
 
+    /**
+     * Packets taken by {@link #write} whose bytes have not all left this sink's own buffer: after
+     * a write or flush failed, the ones that failure lost. 0 for sinks that keep no such buffer.
+     */
+    default long buffered() {
+        return 0;
+    }
+
     /** Flushes and releases the destination; calling it again does nothing. */
     @Override
     void close() throws IOException;

@@ -28,6 +28,8 @@ public final class PcapWriter implements PacketSink {
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
     private long packetsWritten;
+    /** Packets with bytes still in buf: what a failing drain loses. */
+    private int buffered;
     private boolean closed;
 
     /** Writes to {@code out}, which this writer closes on {@link #close()}. */
@@ -98,6 +100,14 @@ public final class PcapWriter implements PacketSink {
         }
         putBytes(p.data(), p.offset(), dataLen);
         packetsWritten++;
+        if (pos > 0) {
+            buffered++; // its last bytes are the last ones in buf
+        }
+    }
+
+    @Override
+    public long buffered() {
+        return buffered;
     }
 
     /** Number of packet records written (or buffered) so far. */
@@ -136,6 +146,7 @@ public final class PcapWriter implements PacketSink {
             pos = 0; // a failed write must not make the next flush repeat half a buffer
             out.write(buf, 0, n);
         }
+        buffered = 0;
     }
 
     private void ensureRoom(int n) throws IOException {

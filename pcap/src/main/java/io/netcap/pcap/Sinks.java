@@ -1,12 +1,16 @@
 package io.netcap.pcap;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Opens where packets go: JSON lines on stdout (--json), a pcap file (-w), or a tcpdump child
- * that shows them. With -S each packet's stack follows it.
+ * Opens where packets go: JSON lines on stdout (--json), a pcap file (-w) or a pcap stream on
+ * stdout (-w -), or a tcpdump child that shows them. With -S each packet's stack follows it.
  */
 public final class Sinks {
     private Sinks() {
@@ -18,14 +22,43 @@ public final class Sinks {
      * @throws IllegalArgumentException the tcpdump flags are not ones netcap can pass on
      */
     public static PacketSink open(OutputSpec spec, PrintWriter out, PrintWriter err) throws IOException {
+        return open(spec, spec.pcapToStdout() ? stdoutBytes() : null, out, err);
+    }
+
+    /** As {@link #open(OutputSpec, PrintWriter, PrintWriter)}, with -w - writing to {@code stdout}. */
+    static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err) throws IOException {
         if (spec.json()) {
             return new JsonSink(out, spec.jsonBytes());
+        }
+        if (spec.pcapToStdout()) {
+            // stdout carries the pcap stream and nothing else: the stacks go to stderr
+            PcapWriter writer = new PcapWriter(stdout);
+            return spec.stacks() ? new StackPrintingSink(writer, err) : writer;
         }
         if (spec.writeFile() != null) {
             PcapWriter writer = PcapWriter.open(spec.writeFile());
             return spec.stacks() ? new StackPrintingSink(writer, out) : writer;
         }
         return new DisplaySink(TcpdumpDisplay.start(spec.tcpdumpFlags(), out, err), spec.stacks());
+    }
+
+    /**
+     * The process's stdout as bytes, for -w -. Unlike System.out, it reports write errors (a full
+     * disk, a reader gone) instead of swallowing them. Closing it only flushes: fd 1 stays open,
+     * so no file opened later can take its number and receive what is printed to System.out.
+     */
+    private static OutputStream stdoutBytes() {
+        return new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len); // FilterOutputStream's own writes byte by byte
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
     }
 
     /** True when the sink's consumer went away (tcpdump exited), so capturing is pointless. */
@@ -64,7 +97,10 @@ public final class Sinks {
         }
     }
 
-    /** With -w and -S: packets go to the file, their stacks to stdout, numbered like the file. */
+    /**
+     * With -w and -S: packets go to the file, their stacks to stdout (to stderr with -w -),
+     * numbered like the file.
+     */
     private static final class StackPrintingSink implements PacketSink {
         private final PcapWriter writer;
         private final PrintWriter out;
@@ -86,6 +122,11 @@ public final class Sinks {
         public void flush() throws IOException {
             writer.flush();
             out.flush();
+        }
+
+        @Override
+        public long buffered() {
+            return writer.buffered();
         }
 
         @Override

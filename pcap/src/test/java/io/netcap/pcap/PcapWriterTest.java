@@ -179,6 +179,58 @@ class PcapWriterTest {
         assertEquals("pcap writer is closed", e.getMessage());
     }
 
+    /** A stream whose reader left after {@code accepted} bytes: every later write fails, as on EPIPE. */
+    private static java.io.OutputStream readerLeavesAfter(int accepted) {
+        return new java.io.OutputStream() {
+            private int taken;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (taken + len > accepted) {
+                    throw new IOException("Broken pipe");
+                }
+                taken += len;
+            }
+        };
+    }
+
+    @Test
+    void bufferedCountsThePacketsAFailingFlushLoses() throws IOException {
+        byte[] frame = synSegment();
+        PcapWriter w = new PcapWriter(readerLeavesAfter(Integer.MAX_VALUE));
+        assertEquals(0, w.buffered(), "the file header is not a packet");
+        w.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        w.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        assertEquals(2, w.buffered());
+        w.flush();
+        assertEquals(0, w.buffered());
+
+        PcapWriter failing = new PcapWriter(readerLeavesAfter(0));
+        failing.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        failing.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        failing.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        assertThrows(IOException.class, failing::flush);
+        assertEquals(3, failing.buffered(), "the three packets the failed flush held");
+    }
+
+    @Test
+    void bufferedCountsOnlyWhatIsLeftAfterTheBufferFilledAndDrained() throws IOException {
+        byte[] frame = synSegment();
+        int record = 16 + frame.length;
+        int fitting = (PcapWriter.BUFFER_SIZE - 24) / record; // whole records after the file header
+        PcapWriter w = new PcapWriter(readerLeavesAfter(Integer.MAX_VALUE));
+        for (int i = 0; i < fitting + 5; i++) {
+            w.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame));
+        }
+        // the first packet that did not fit drained the buffer: it and the 4 after it are left
+        assertEquals(5, w.buffered());
+    }
+
     @Test
     void unsupportedLinkTypeIsRejected() {
         PcapWriter w = new PcapWriter(new ByteArrayOutputStream());

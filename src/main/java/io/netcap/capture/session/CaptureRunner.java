@@ -41,7 +41,7 @@ public final class CaptureRunner {
             sink.close();
             throw e;
         }
-        try (CaptureSession session = new CaptureSession(attached, request, sink, err)) {
+        try (CaptureSession session = new CaptureSession(attached, request, sink, output.usesStdout(), err)) {
             return session.run();
         }
     }

@@ -21,6 +21,10 @@ import java.util.List;
  * the sink. Closing it in any state (after an error, a signal, -c) detaches every hook first,
  * then drains what is left in the buffer, flushes and closes the sink, prints the summary and
  * unloads the program; each step is tried even when an earlier one failed.
+ *
+ * <p>When the output goes to stdout and its reader goes away ({@code netcap … | head}), the
+ * capture ends the same way within one poll: found by poll(2) on stdout, or by a write failing.
+ * Packets that could no longer be written are counted and said in the summary.
  */
 final class CaptureSession implements AutoCloseable {
     /** Also the longest a packet waits in the kernel at low rates: the program wakes netcap only in batches. */
@@ -39,14 +43,25 @@ final class CaptureSession implements AutoCloseable {
     private final DropReasons dropReasons;
     /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
     private final String[] directions;
+    /** Whether packets (or -S stacks) go to stdout, so that its reader going away ends the capture. */
+    private final boolean watchStdout;
+    /** Set once the reader of stdout is gone: nothing more is written, later packets only counted. */
+    private boolean readerGone;
+    private long notWritten;
     private EventStream events;
     private StackResolver stacks;
     private long captured;
     private boolean closed;
 
-    /** Takes ownership of the attached program and of the sink: both are closed with the session. */
-    CaptureSession(AttachedProgram attached, CaptureRequest request, PacketSink sink, PrintWriter err) {
+    /**
+     * Takes ownership of the attached program and of the sink: both are closed with the session.
+     *
+     * @param watchStdout the sink writes to this process's stdout (see OutputSpec.usesStdout)
+     */
+    CaptureSession(AttachedProgram attached, CaptureRequest request, PacketSink sink, boolean watchStdout,
+                   PrintWriter err) {
         this.attached = attached;
+        this.watchStdout = watchStdout;
         this.program = attached.program();
         this.request = request;
         this.sink = sink;
@@ -65,15 +80,42 @@ final class CaptureSession implements AutoCloseable {
         err.println("netcap: listening on " + attached.hookList()
                 + ", capture size " + request.config().captureSize() + " bytes");
         err.flush();
-        while (!attached.stopRequested() && !countReached()) {
+        while (!attached.stopRequested() && !countReached() && !readerGone) {
             events.pollAndDrain(POLL_MS);
             reorderer.releaseUpTo(System.nanoTime(), this::emit);
-            sink.flush();
+            flushSink();
             if (Sinks.consumerGone(sink)) {
                 break;
             }
+            if (watchStdout && !readerGone && StdoutReader.gone()) {
+                readerLeft();
+            }
         }
         return 0;
+    }
+
+    private void flushSink() throws IOException {
+        if (readerGone) {
+            return;
+        }
+        try {
+            sink.flush();
+        } catch (IOException e) {
+            if (!(watchStdout && StdoutReader.gone())) {
+                throw e;
+            }
+            readerLeft();
+        }
+    }
+
+    /** The reader of stdout went away: stop writing, and count what a failed write or flush lost as not written. */
+    private void readerLeft() {
+        readerGone = true;
+        long lost = sink.buffered();
+        captured -= lost;
+        notWritten += lost;
+        err.println("netcap: the reader of stdout went away; stopping");
+        err.flush();
     }
 
     private boolean countReached() {
@@ -82,6 +124,10 @@ final class CaptureSession implements AutoCloseable {
 
     private void emit(CaptureEvent e) {
         if (countReached()) {
+            return;
+        }
+        if (readerGone) {
+            notWritten++;
             return;
         }
         Hook hook = program.hooks().get(e.hook());
@@ -93,7 +139,12 @@ final class CaptureSession implements AutoCloseable {
         try {
             sink.write(p);
         } catch (IOException ex) {
-            throw CaptureException.runtime("cannot write packet: " + ex.getMessage(), ex);
+            if (!(watchStdout && StdoutReader.gone())) {
+                throw CaptureException.runtime("cannot write packet: " + ex.getMessage(), ex);
+            }
+            readerLeft();
+            notWritten++;
+            return;
         }
         captured++;
     }
@@ -115,7 +166,8 @@ final class CaptureSession implements AutoCloseable {
         }
         closer.run(sink::close);
         if (events != null) {
-            closer.run(() -> ExitSummary.print(err, captured, attached.counters(), reorderer.lateEvents()));
+            closer.run(() -> ExitSummary.print(err, captured, attached.counters(), reorderer.lateEvents(),
+                    notWritten));
             closer.run(events::close);
         }
         closer.run(attached::close);

@@ -7,13 +7,19 @@ import java.io.PrintWriter;
  * The lines printed at exit, in the manner of tcpdump's: what reached the output, what the
  * kernel matched, and what was lost or bent on the way (never silently, as the original tool
  * did): lost between kernel and user space, packets whose data could not be found, packets
- * released out of time order, packets the hook could read only in part.
+ * released out of time order, packets the hook could read only in part, packets not written
+ * because the reader of stdout had gone.
  */
 final class ExitSummary {
     private ExitSummary() {
     }
 
-    static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents) {
+    /**
+     * @param captured   packets handed to the output
+     * @param notWritten packets captured after the reader of stdout went away, or held in a
+     *                   buffer whose write found it gone
+     */
+    static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents, long notWritten) {
         err.println(plural(captured, "packet") + " captured");
         err.println(plural(c.matched(), "packet") + " matched by the filter in the kernel (of " + c.seen()
                 + " seen at the hooks)");
@@ -33,6 +39,9 @@ final class ExitSummary {
         if (lateEvents > 0) {
             err.println(plural(lateEvents, "packet") + " out of time order: arrived after a later one was already"
                     + " written (kept with their own timestamps)");
+        }
+        if (notWritten > 0) {
+            err.println(plural(notWritten, "packet") + " not written: the reader of stdout had gone");
         }
         err.flush();
     }

@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 /** The exit summary: every counter said, and the rare ones (unlocated, late) only when non-zero. */
 class ExitSummaryTest {
     private static String print(long captured, KernelAbi.Counters c, long late) {
+        return print(captured, c, late, 0);
+    }
+
+    private static String print(long captured, KernelAbi.Counters c, long late, long notWritten) {
         StringWriter text = new StringWriter();
-        ExitSummary.print(new PrintWriter(text), captured, c, late);
+        ExitSummary.print(new PrintWriter(text), captured, c, late, notWritten);
         return text.toString();
     }
 
@@ -51,6 +55,13 @@ class ExitSummaryTest {
         String s = print(2, new KernelAbi.Counters(2, 2, 0, 0, 0, 0), r.lateEvents());
         assertTrue(s.contains("1 packet out of time order"), s);
         assertFalse(print(2, new KernelAbi.Counters(2, 2, 0, 0, 0, 0), 0).contains("time order"));
+    }
+
+    @Test
+    void packetsNotWrittenAfterTheReaderOfStdoutLeftAreSaid() {
+        String s = print(3, new KernelAbi.Counters(9, 5, 0, 0, 0, 0), 0, 2);
+        assertTrue(s.endsWith("2 packets not written: the reader of stdout had gone\n"), s);
+        assertFalse(print(3, new KernelAbi.Counters(9, 3, 0, 0, 0, 0), 0, 0).contains("not written"));
     }
 
     private static CaptureEvent event(long ns) {
