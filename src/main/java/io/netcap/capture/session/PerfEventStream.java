@@ -1,17 +1,49 @@
 package io.netcap.capture.session;
 
 import io.netcap.bpf.BpfMap;
-import io.netcap.bpf.PerfBufferReader;
+import io.netcap.bpf.MappedPerfBuffer;
 import io.netcap.bpf.RecordConsumer;
+import io.netcap.capture.program.CaptureEvent;
+import io.netcap.capture.program.KernelAbi;
+import java.util.function.Consumer;
 
-/** Events from a perf event array: one buffer per CPU, {@code bufferBytes} shared out among them. */
+/**
+ * Events from a perf event array: one buffer per CPU, {@code bufferBytes} shared out among them,
+ * merged in time order by a {@link PerCpuMerger}. Each poll reads a bounded number of records
+ * from every buffer in turn, so a flood on one CPU neither starves the others (whose progress
+ * the merge waits for) nor keeps the caller from seeing a stop request; while a buffer is left
+ * with records the next poll does not wait.
+ */
 final class PerfEventStream implements EventStream {
     private static final int PAGE_SIZE = 4096;
-    private final PerfBufferReader reader;
+    /**
+     * Records read per poll, shared out among the buffers: a few milliseconds of work (decoding,
+     * merging and writing take about a microsecond per record), so the loop checks for a stop
+     * and flushes its output many times a second however far behind it is.
+     */
+    static final int RECORDS_PER_POLL = 16_384;
+    private static final int MIN_RECORDS_PER_BUFFER = 256;
 
-    PerfEventStream(BpfMap map, int bufferBytes, RecordConsumer consumer) {
-        reader = new PerfBufferReader(map, pagesPerCpu(bufferBytes, BpfMap.possibleCpus()),
-                (cpu, record, size) -> consumer.accept(record, size));
+    private final MappedPerfBuffer buffers;
+    private final PerCpuMerger merger;
+    private final Consumer<CaptureEvent> out;
+    /** One decoder per buffer, each adding to its own lane of the merge. */
+    private final RecordConsumer[] decoders;
+    private final int recordsPerBuffer;
+    /** Some buffer still had records after the last poll: poll again without waiting. */
+    private boolean behind;
+
+    PerfEventStream(BpfMap map, int bufferBytes, Consumer<CaptureEvent> out) {
+        this.buffers = new MappedPerfBuffer(map, pagesPerCpu(bufferBytes, BpfMap.possibleCpus()));
+        this.out = out;
+        int n = buffers.bufferCount();
+        this.merger = new PerCpuMerger(Math.max(1, n), ORDER_SLACK_NANOS, MAX_HELD);
+        this.decoders = new RecordConsumer[n];
+        for (int i = 0; i < n; i++) {
+            int lane = i;
+            decoders[i] = (record, size) -> merger.add(lane, KernelAbi.decodeEvent(record, size), out);
+        }
+        this.recordsPerBuffer = recordsPerBuffer(n);
     }
 
     /** The largest power of two of pages per CPU that keeps the total within bufferBytes (at least one). */
@@ -20,18 +52,54 @@ final class PerfEventStream implements EventStream {
         return pages < 1 ? 1 : Integer.highestOneBit((int) Math.min(pages, 1 << 30));
     }
 
-    @Override
-    public void pollAndDrain(int timeoutMs) {
-        reader.poll(timeoutMs);
+    /** Each buffer's share of {@link #RECORDS_PER_POLL}, at least a few hundred. */
+    static int recordsPerBuffer(int buffers) {
+        return Math.max(MIN_RECORDS_PER_BUFFER, RECORDS_PER_POLL / Math.max(1, buffers));
     }
 
     @Override
-    public void drain() {
-        reader.consume();
+    public void pollAndRelease(int timeoutMs) {
+        if (!behind) {
+            // Drain whether woken or not: a CPU wakes the reader only every sixteenth of its buffer.
+            buffers.await(timeoutMs);
+        }
+        behind = readEveryBuffer(recordsPerBuffer);
+        merger.release(out);
+    }
+
+    @Override
+    public void drainAll() {
+        // The hooks are detached: nothing more is written, so one unbounded pass reads the rest.
+        readEveryBuffer(Integer.MAX_VALUE);
+        merger.releaseAll(out);
+    }
+
+    /** Reads up to {@code max} records from each buffer; true if some buffer has more. */
+    private boolean readEveryBuffer(int max) {
+        boolean left = false;
+        for (int i = 0; i < decoders.length; i++) {
+            long start = System.nanoTime();
+            if (buffers.drain(i, max, decoders[i])) {
+                merger.caughtUp(i, start);
+            } else {
+                left = true;
+            }
+        }
+        return left;
+    }
+
+    @Override
+    public long lateEvents() {
+        return merger.lateEvents();
+    }
+
+    @Override
+    public long lostInTransit() {
+        return buffers.lostSamples();
     }
 
     @Override
     public void close() {
-        reader.close();
+        buffers.close();
     }
 }
