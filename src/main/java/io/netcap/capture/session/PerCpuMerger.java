@@ -17,9 +17,11 @@ import java.util.function.Consumer;
  *
  * <p>Events are kept per buffer ("lane"), each lane sorted as its events arrive, which is one
  * comparison per event since they arrive nearly in order; a release takes the oldest head among
- * the lanes each time. What is held is bounded: past {@code maxHeld} events the oldest goes out
- * early. An event that arrives older than one already released keeps its timestamp, goes out
- * with the next release and is counted in {@link #lateEvents()}.
+ * the lanes each time. What is held is bounded: once half of {@code maxHeld} is held
+ * ({@link #crowded()}), the reader should leave the buffers that are ahead ({@link #isAhead}) in
+ * the kernel and read the one holding the others back; past {@code maxHeld} the oldest event
+ * goes out early. An event that arrives older than one already released keeps its timestamp,
+ * goes out with the next release and is counted in {@link #lateEvents()}.
  */
 public final class PerCpuMerger {
     private final SortedEventQueue[] lanes;
@@ -75,6 +77,7 @@ public final class PerCpuMerger {
     /**
      * Buffer {@code lane} was read to its end in a read that began at {@code nanos}
      * (CLOCK_MONOTONIC): every event its CPU stamped before then (less the slack) has been added.
+     * {@code Long.MAX_VALUE}: the buffer will never have more (its writers are gone).
      */
     public void caughtUp(int lane, long nanos) {
         if (nanos > passed[lane]) {
@@ -84,14 +87,38 @@ public final class PerCpuMerger {
 
     /** Releases, oldest first, every held event that no buffer can still overtake. */
     public void release(Consumer<CaptureEvent> out) {
-        long horizon = Long.MAX_VALUE;
-        for (long p : passed) {
-            horizon = Math.min(horizon, p);
-        }
+        long horizon = slowest();
         if (horizon == Long.MIN_VALUE) {
             return; // a buffer not heard from yet may still hold anything
         }
         releaseUpTo(horizon - slackNanos, out);
+    }
+
+    /** The earliest time every buffer has passed. */
+    private long slowest() {
+        long min = Long.MAX_VALUE;
+        for (long p : passed) {
+            min = Math.min(min, p);
+        }
+        return min;
+    }
+
+    /** Half of {@code maxHeld} or more is held: time to read only the buffers the others wait for. */
+    public boolean crowded() {
+        return held >= maxHeld / 2;
+    }
+
+    /**
+     * Buffer {@code lane} has passed more than the slack beyond the slowest buffer: its events
+     * read now would only be held until the slowest catches up, so they are better left in the
+     * kernel while {@link #crowded()}.
+     */
+    public boolean isAhead(int lane) {
+        long min = slowest();
+        if (min == Long.MAX_VALUE) {
+            return false;
+        }
+        return min == Long.MIN_VALUE ? passed[lane] != Long.MIN_VALUE : passed[lane] - min > slackNanos;
     }
 
     /** Releases everything held, oldest first: when no buffer will deliver more. */

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * merged in time order by a {@link PerCpuMerger}. Each poll reads a bounded number of records
  * from every buffer in turn, so a flood on one CPU neither starves the others (whose progress
  * the merge waits for) nor keeps the caller from seeing a stop request; while a buffer is left
- * with records the next poll does not wait.
+ * with records the next poll does not wait. When the merge holds many events, the buffers that
+ * are ahead are left in the kernel until the one holding them back catches up: what is held in
+ * memory stays bounded without releasing anything out of order.
  */
 final class PerfEventStream implements EventStream {
     private static final int PAGE_SIZE = 4096;
@@ -63,23 +65,36 @@ final class PerfEventStream implements EventStream {
             // Drain whether woken or not: a CPU wakes the reader only every sixteenth of its buffer.
             buffers.await(timeoutMs);
         }
-        behind = readEveryBuffer(recordsPerBuffer);
+        behind = readEveryBuffer(false);
         merger.release(out);
     }
 
     @Override
     public void drainAll() {
-        // The hooks are detached: nothing more is written, so one unbounded pass reads the rest.
-        readEveryBuffer(Integer.MAX_VALUE);
+        // In the same bounded rounds as while capturing, so that the merge holds as little.
+        while (readEveryBuffer(true)) {
+            merger.release(out);
+        }
         merger.releaseAll(out);
     }
 
-    /** Reads up to {@code max} records from each buffer; true if some buffer has more. */
-    private boolean readEveryBuffer(int max) {
+    /**
+     * Reads up to {@link #recordsPerBuffer} records from each buffer, but none from those ahead
+     * of the others while the merge is crowded.
+     *
+     * @param detached the hooks are detached, so a buffer read to its end will never have more
+     * @return true if some buffer has records left
+     */
+    private boolean readEveryBuffer(boolean detached) {
         boolean left = false;
+        boolean crowded = merger.crowded();
         for (int i = 0; i < decoders.length; i++) {
-            long start = System.nanoTime();
-            if (buffers.drain(i, max, decoders[i])) {
+            if (crowded && merger.isAhead(i)) {
+                left = true;
+                continue;
+            }
+            long start = detached ? Long.MAX_VALUE : System.nanoTime();
+            if (buffers.drain(i, recordsPerBuffer, decoders[i])) {
                 merger.caughtUp(i, start);
             } else {
                 left = true;

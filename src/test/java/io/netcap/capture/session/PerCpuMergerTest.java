@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,33 @@ class PerCpuMergerTest {
         m.releaseAll(out::add);
         assertEquals(List.of(10L, 5L, 20L, 30L, 40L), times(out), "a late event is still written, with its own timestamp");
         assertEquals(0, m.held());
+    }
+
+    @Test
+    void whenCrowdedOnlyTheBufferTheOthersWaitForIsToBeRead() {
+        PerCpuMerger m = new PerCpuMerger(2, SLACK, 8);
+        List<CaptureEvent> out = new ArrayList<>();
+        assertFalse(m.isAhead(0), "nothing known of either");
+        for (long t = 1000; t <= 1300; t += 100) {
+            m.add(0, at(t, 0), out::add);
+        }
+        assertTrue(m.crowded(), "half the bound held");
+        assertTrue(m.isAhead(0), "buffer 1 was never read: buffer 0 is ahead of it");
+        assertFalse(m.isAhead(1));
+        m.add(1, at(1005, 1), out::add);
+        assertTrue(m.isAhead(0), "1300 is more than the slack past 1005");
+        assertFalse(m.isAhead(1));
+        m.add(1, at(1295, 1), out::add);
+        assertFalse(m.isAhead(0), "within the slack of each other");
+        m.release(out::add);
+        assertEquals(List.of(1000L, 1005L, 1100L, 1200L), times(out));
+        assertFalse(m.crowded());
+        m.caughtUp(0, Long.MAX_VALUE);
+        m.caughtUp(1, Long.MAX_VALUE);
+        assertFalse(m.isAhead(0), "both done");
+        m.release(out::add);
+        assertEquals(List.of(1000L, 1005L, 1100L, 1200L, 1295L, 1300L), times(out), "all out once both are done");
+        assertEquals(0, m.lateEvents());
     }
 
     @Test
