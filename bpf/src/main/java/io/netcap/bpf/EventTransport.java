@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * How captured packets travel from the eBPF program to netcap. The BPF ring buffer (Linux 5.8)
  * is one buffer shared by all CPUs, read in time order per CPU and woken up in batches; the perf
- * buffer is one buffer per CPU, woken on every record by libbpf's set-up, and is what kernels
- * before 5.8 have. docs/BENCHMARKS.md compares them.
+ * buffer ({@link MappedPerfBuffer}) is one buffer per CPU, each in its CPU's order, woken every
+ * sixteenth of a buffer, and is what kernels before 5.8 have. docs/BENCHMARKS.md compares them.
  */
 public enum EventTransport {
     RING_BUFFER("ring"),

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.Delegate;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -234,28 +233,23 @@ final class NativeLibbpf {
 
         // ---- perf buffer ----
 
-        /** typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size); */
-        interface PerfBufferSampleFn {
-            @Delegate
-            void call(Pointer ctx, int cpu, Pointer data, @u_int32_t int size);
-        }
-
-        // struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb,
-        //                                      perf_buffer_lost_fn lost_cb, void *ctx,
-        //                                      const struct perf_buffer_opts *opts);
-        // lost_cb is declared a plain pointer: we only pass NULL, which libbpf accepts (it then
-        // ignores the kernel's PERF_RECORD_LOST notices).
+        // struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr,
+        //                                          perf_buffer_event_fn event_cb, void *ctx,
+        //                                          const struct perf_buffer_raw_opts *opts);
+        // event_cb and ctx are declared plain pointers: we pass NULL, as the records are read from
+        // the mapped buffers (MappedPerfBuffer) and perf_buffer__poll/consume are never called.
         @SaveError
-        Pointer perf_buffer__new(int mapFd, @size_t long pageCnt, PerfBufferSampleFn sampleCb,
-                                 Pointer lostCb, Pointer ctx, Pointer opts);
+        Pointer perf_buffer__new_raw(int mapFd, @size_t long pageCnt, Pointer attr, Pointer eventCb, Pointer ctx,
+                                     Pointer opts);
 
-        // int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
-        @SaveError
-        int perf_buffer__poll(Pointer pb, int timeoutMs);
+        // size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb);
+        @size_t long perf_buffer__buffer_cnt(Pointer pb);
 
-        // int perf_buffer__consume(struct perf_buffer *pb);
-        @SaveError
-        int perf_buffer__consume(Pointer pb);
+        // int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size);
+        int perf_buffer__buffer(Pointer pb, int bufIdx, Pointer buf, Pointer bufSize);
+
+        // int perf_buffer__epoll_fd(const struct perf_buffer *pb);
+        int perf_buffer__epoll_fd(Pointer pb);
 
         // void perf_buffer__free(struct perf_buffer *pb);
         void perf_buffer__free(Pointer pb);

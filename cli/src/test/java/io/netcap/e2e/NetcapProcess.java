@@ -101,6 +101,19 @@ final class NetcapProcess implements AutoCloseable {
         TestNetwork.run("kill", "-" + name, Long.toString(process.pid()));
     }
 
+    /**
+     * Stops netcap (SIGSTOP) for {@code ms}, then lets it go on (SIGCONT): a reader descheduled
+     * under load, whose kernel buffers fill meanwhile.
+     */
+    void pause(long ms) throws IOException, InterruptedException {
+        signal("STOP");
+        try {
+            Thread.sleep(ms);
+        } finally {
+            signal("CONT");
+        }
+    }
+
     /** Waits for exit and for both output pumps; returns the exit code. */
     int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

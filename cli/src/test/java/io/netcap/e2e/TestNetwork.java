@@ -104,6 +104,28 @@ final class TestNetwork implements AutoCloseable {
                 + " --conf " + cfg + " -n " + count + " -q");
     }
 
+    /**
+     * Starts trafgen sending {@code packets} 60-byte frames from A as fast as it can, shared out
+     * over one worker per CPU (trafgen pins worker i to CPU i, and a veth receives on the sending
+     * CPU, so every CPU both sends and receives). It ends by itself after at most {@code seconds};
+     * destroy the process to end it sooner. The frames go to a MAC address no one has, so B drops
+     * them at once: the cheapest receive path, which leaves the capture the most to do.
+     */
+    Process floodFromEveryCpu(long packets, int seconds, java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path cfg = dir.resolve("flood.cfg");
+        java.nio.file.Files.writeString(cfg, "{ eth(da=02:00:00:00:00:01, sa=" + mac(nsA, devA) + "), ipv4(saddr="
+                + addrA + ", daddr=" + addrB + ", ttl=64), udp(sport=40000, dport=9), fill(0x41, 18) }\n");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // trafgen writes a temporary file into its working directory, which may be read-only
+        return new ProcessBuilder("timeout", "-s", "INT", Integer.toString(seconds), "ip", "netns", "exec", nsA,
+                "trafgen", "--dev", devA, "--conf", cfg.toString(), "-P", Integer.toString(cpus),
+                "-n", Long.toString(packets), "-q")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("trafgen.log").toFile())
+                .start();
+    }
+
     /** A TCP connect from A to a closed port on B: SYN, then RST. */
     void tcpConnect(int port) throws IOException {
         exec(List.of("ip", "netns", "exec", nsA, "timeout", "5", "bash", "-c",

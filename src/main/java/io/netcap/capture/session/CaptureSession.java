@@ -17,10 +17,10 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * One running capture: the attached program, its event stream, the reordering, the clock and
- * the sink. Closing it in any state (after an error, a signal, -c) detaches every hook first,
- * then drains what is left in the buffer, flushes and closes the sink, prints the summary and
- * unloads the program; each step is tried even when an earlier one failed.
+ * One running capture: the attached program, its event stream (which puts the events in time
+ * order), the clock and the sink. Closing it in any state (after an error, a signal, -c) detaches
+ * every hook first, then drains what is left in the buffer, flushes and closes the sink, prints
+ * the summary and unloads the program; each step is tried even when an earlier one failed.
  *
  * <p>When the output goes to stdout and its reader goes away ({@code netcap … | head}), the
  * capture ends the same way within one poll: found by poll(2) on stdout, or by a write failing.
@@ -29,16 +29,12 @@ import java.util.List;
 final class CaptureSession implements AutoCloseable {
     /** Also the longest a packet waits in the kernel at low rates: the program wakes netcap only in batches. */
     private static final int POLL_MS = 50;
-    /** Events from different CPUs are held this long to put them back in time order. */
-    private static final long REORDER_WINDOW_NANOS = 20_000_000L;
-    private static final int REORDER_MAX_HELD = 100_000;
 
     private final AttachedProgram attached;
     private final CaptureProgram program;
     private final CaptureRequest request;
     private final PrintWriter err;
     private final PacketSink sink;
-    private final EventReorderer reorderer = new EventReorderer(REORDER_WINDOW_NANOS, REORDER_MAX_HELD);
     private final WallClock clock = WallClock.calibrate();
     private final DropReasons dropReasons;
     /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
@@ -75,14 +71,13 @@ final class CaptureSession implements AutoCloseable {
         if (request.config().stacks()) {
             stacks = new StackResolver(attached.object().map(KernelAbi.STACKS_MAP), KernelSymbols.load());
         }
-        events = EventStream.open(attached.object(), program.transport(), request.ringBytes(),
-                (buffer, size) -> reorderer.add(KernelAbi.decodeEvent(buffer, size), this::emit));
+        events = EventStream.open(attached.object(), program.transport(), request.ringBytes(), this::emit);
         err.println("netcap: listening on " + attached.hookList()
                 + ", capture size " + request.config().captureSize() + " bytes");
         err.flush();
+        // Each poll reads a bounded amount, so a stop request is seen promptly under any load.
         while (!attached.stopRequested() && !countReached() && !readerGone) {
-            events.pollAndDrain(POLL_MS);
-            reorderer.releaseUpTo(System.nanoTime(), this::emit);
+            events.pollAndRelease(POLL_MS);
             flushSink();
             if (Sinks.consumerGone(sink)) {
                 break;
@@ -149,6 +144,19 @@ final class CaptureSession implements AutoCloseable {
         captured++;
     }
 
+    /**
+     * The program's counters, with the transport's own notices of dropped records where they say
+     * more. Where bpf_perf_event_output reports a full buffer, the program counts each drop and
+     * the kernel notes the same drops in the buffer (the last ones only if something is written
+     * after them); where it does not, only the notices count them. So the larger count is the
+     * closest to the truth, never an undercount of what either saw.
+     */
+    private KernelAbi.Counters counters() {
+        KernelAbi.Counters c = attached.counters();
+        long lost = Math.max(c.lost(), events.lostInTransit());
+        return new KernelAbi.Counters(c.seen(), c.matched(), lost, c.unlocated(), c.partial(), c.truncated());
+    }
+
     /** Detach, drain, close the sink, summarise, unload: every step tried; the first failure is thrown. */
     @Override
     public void close() throws IOException {
@@ -159,15 +167,11 @@ final class CaptureSession implements AutoCloseable {
         Closer closer = new Closer();
         closer.run(attached::detach);
         if (events != null) {
-            closer.run(() -> {
-                events.drain();
-                reorderer.releaseAll(this::emit);
-            });
+            closer.run(events::drainAll);
         }
         closer.run(sink::close);
         if (events != null) {
-            closer.run(() -> ExitSummary.print(err, captured, attached.counters(), reorderer.lateEvents(),
-                    notWritten));
+            closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten));
             closer.run(events::close);
         }
         closer.run(attached::close);

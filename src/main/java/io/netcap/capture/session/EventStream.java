@@ -3,32 +3,55 @@ package io.netcap.capture.session;
 import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.EventTransport;
-import io.netcap.bpf.RecordConsumer;
+import io.netcap.capture.program.CaptureEvent;
 import io.netcap.capture.program.KernelAbi;
+import java.util.function.Consumer;
 
 /**
  * The events of a loaded capture program, from whichever transport it was built for
- * ({@link EventTransport}), delivered to one consumer on the calling thread.
+ * ({@link EventTransport}), decoded and handed to one consumer on the calling thread in timestamp
+ * order. Each transport knows how its records can be out of order and puts them back: one ring
+ * buffer shared by the CPUs is nearly in order ({@link EventReorderer}); per-CPU perf buffers are
+ * each in order but may lag one another by far more ({@link PerCpuMerger}).
  */
 interface EventStream extends AutoCloseable {
     /**
-     * Waits up to {@code timeoutMs} for a wake-up, then delivers every event already there. The
-     * program does not wake the reader for every event, so this delivers on a timeout too.
+     * How long events are held behind the newest time known to be complete, to let a record
+     * committed a little after its timestamp was taken still land in order (nanoseconds).
      */
-    void pollAndDrain(int timeoutMs);
+    long ORDER_SLACK_NANOS = 20_000_000L;
+    /** The most events held for ordering; past it the oldest goes out early (and may be overtaken). */
+    int MAX_HELD = 100_000;
 
-    /** Delivers every event already there without waiting. */
-    void drain();
+    /**
+     * Waits up to {@code timeoutMs} for a wake-up, reads what is there (a bounded amount, so that
+     * a caller looping on this sees a stop request promptly under any load) and hands out, in
+     * order, the events that can no longer be overtaken. The programs do not wake the reader for
+     * every event, so this reads on a timeout too.
+     */
+    void pollAndRelease(int timeoutMs);
+
+    /** Reads everything left and hands all of it out in order: at exit, once the hooks are detached. */
+    void drainAll();
+
+    /** Events handed out after a later one had been (counted, never dropped). */
+    long lateEvents();
+
+    /**
+     * Records the kernel said it dropped on the way because the buffer was full, from the
+     * transport's own notices (perf's lost records); 0 for a transport that has none.
+     */
+    long lostInTransit();
 
     @Override
     void close();
 
     /** Opens the program's netcap_events map; {@code bufferBytes} sizes a perf buffer (a ring is sized before load). */
-    static EventStream open(BpfObject object, EventTransport transport, int bufferBytes, RecordConsumer consumer) {
+    static EventStream open(BpfObject object, EventTransport transport, int bufferBytes, Consumer<CaptureEvent> out) {
         BpfMap map = object.map(KernelAbi.EVENTS_MAP);
         return switch (transport) {
-            case RING_BUFFER -> new RingEventStream(map, consumer);
-            case PERF_BUFFER -> new PerfEventStream(map, bufferBytes, consumer);
+            case RING_BUFFER -> new RingEventStream(map, out);
+            case PERF_BUFFER -> new PerfEventStream(map, bufferBytes, out);
         };
     }
 }

@@ -48,8 +48,9 @@ struct {
  * ring buffer's default wakes the reader whenever it has caught up, which a fast reader always
  * has: about one interrupt per two packets, measured. So records are committed without a
  * wake-up, except the one that brings the pending data to a sixteenth of the ring; the reader
- * also drains on its own timer, which bounds how long a packet waits at low rates. The perf buffer (libbpf's set-up) wakes the
- * reader on every record; it is here for kernels before 5.8 and for comparison.
+ * also drains on its own timer, which bounds how long a packet waits at low rates. The perf
+ * buffer, for kernels before 5.8, is woken the same way by the perf event itself: netcap sets its
+ * wakeup watermark to a sixteenth of each CPU's buffer (MappedPerfBuffer).
  */
 static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u64 size)
 {
