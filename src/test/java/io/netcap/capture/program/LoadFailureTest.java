@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netcap.bpf.BpfException;
+import io.netcap.capture.kernel.ReasonEnum;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoadFailureTest {
     private static final List<Hook> HOOKS = List.of(
-            new Hook(0, "tracepoint:net:netif_receive_skb", HookKind.TRACEPOINT, "net", "netif_receive_skb", 8, -1),
-            new Hook(1, "tp_btf:kfree_skb", HookKind.TP_BTF, null, "kfree_skb", 0, 2));
+            new Hook(0, "tracepoint:net:netif_receive_skb", HookKind.TRACEPOINT, "net", "netif_receive_skb", 8),
+            new Hook(1, "tp_btf:kfree_skb", HookKind.TP_BTF, null, "kfree_skb", 0, 2, ReasonEnum.DROP));
 
     @Test
     void namesTheHookAndEndsWithTheVerifiersLastLines() {
