@@ -37,6 +37,27 @@ class SkbBehaviourIT extends KernelTest {
         }
     }
 
+    /** tcpdump -s 100 -w declares 100 in the file header; so must netcap, and cut every record to it. */
+    @Test
+    void theFileHeaderDeclaresTheCaptureSize() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("s100.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e", "udp port 7777 and dst host " + net.addrB,
+                    "-s", "100", "-c", "1", "-w", file.toString())) {
+                netcap.awaitListening();
+                net.udp(7777, "x".repeat(300));
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+            }
+            byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 24);
+            assertEquals(100, java.nio.ByteBuffer.wrap(header, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
+                    "snaplen in the file header");
+            List<PcapRecord> packets = PcapReader.read(file);
+            assertEquals(1, packets.size());
+            assertEquals(100, packets.get(0).capturedLength());
+            assertEquals(14 + 20 + 8 + 300, packets.get(0).originalLength());
+        }
+    }
+
     /**
      * IDs of the BPF programs a process holds open, from its descriptors' fdinfo ("prog_id:"),
      * so that other netcap processes on the machine do not count.
