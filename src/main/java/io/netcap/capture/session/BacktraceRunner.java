@@ -48,6 +48,7 @@ public final class BacktraceRunner {
             return 0;
         }
         try (AttachedProgram attached = AttachedProgram.load(prepared, config, object -> { })) {
+            SelectionCheck.warn(config, err); // loaded, so root: the namespaces can be seen
             attached.attach();
             long duration = report.durationMillis();
             err.println("netcap: listening on " + attached.hookList() + ", counting kernel stacks"
