@@ -63,7 +63,7 @@ public final class CaptureOptions {
             throw CaptureException.usage("-t: " + e.getMessage());
         }
         try {
-            return new OutputSpec(writeFile, json, jsonBytes, flags, stacks);
+            return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize);
         } catch (IllegalArgumentException e) {
             throw CaptureException.usage(e.getMessage());
         }

@@ -35,7 +35,7 @@ class BacktraceIT extends KernelTest {
         }
     }
 
-    /** Parses the talk's shape: "[", one frame per line, "]: COUNT  reason NAME". */
+    /** Parses the talk's shape: "[", one frame per line, "]: COUNT  drop_reason NAME". */
     private static List<Stack> parseText(String text) {
         List<Stack> stacks = new ArrayList<>();
         List<String> frames = null;
@@ -65,7 +65,7 @@ class BacktraceIT extends KernelTest {
             assertFalse(stacks.isEmpty(), text.stdout() + text.stderr());
             assertEquals(PINGS, stacks.stream().mapToLong(Stack::count).sum(), text.stdout());
             for (Stack s : stacks) {
-                assertEquals("reason NETFILTER_DROP", s.tail(), text.stdout());
+                assertEquals("drop_reason NETFILTER_DROP", s.tail(), text.stdout());
                 assertTrue(s.frames().contains("nf_hook_slow") && s.frames().contains("ip_local_deliver"), text.stdout());
                 assertFalse(s.frames().stream().anyMatch(f -> f.startsWith("bpf_")), "BPF frames trimmed: " + s);
             }
@@ -78,7 +78,7 @@ class BacktraceIT extends KernelTest {
             long sum = 0;
             for (JsonNode s : doc.get("stacks")) {
                 sum += s.get("count").asLong();
-                assertEquals("NETFILTER_DROP", s.get("reason").asText());
+                assertEquals("NETFILTER_DROP", s.get("drop_reason").asText());
                 assertEquals("tracepoint:skb:kfree_skb", s.get("hook").asText());
                 assertTrue(s.get("stack_recorded").asBoolean());
             }

@@ -41,6 +41,16 @@ final class NetcapProcess implements AutoCloseable {
 
     /** @param prefix command words before java (e.g. setpriv to drop privileges) */
     static NetcapProcess start(Map<String, String> env, List<String> prefix, String... args) throws IOException {
+        return start(env, prefix, List.of(), args);
+    }
+
+    /** @param javaOptions JVM options after netcap.javaOptions, e.g. the launcher's -Xss1m */
+    static NetcapProcess startWithJavaOptions(List<String> javaOptions, String... args) throws IOException {
+        return start(Map.of(), List.of(), javaOptions, args);
+    }
+
+    private static NetcapProcess start(Map<String, String> env, List<String> prefix, List<String> javaOptions,
+                                       String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String option : JAVA_OPTIONS.split(" ")) {
@@ -48,6 +58,7 @@ final class NetcapProcess implements AutoCloseable {
                 cmd.add(option);
             }
         }
+        cmd.addAll(javaOptions);
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         cmd.addAll(List.of(args));

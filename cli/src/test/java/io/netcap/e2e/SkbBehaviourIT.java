@@ -1,6 +1,7 @@
 package io.netcap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netcap.pcap.PcapReader;
@@ -34,6 +35,27 @@ class SkbBehaviourIT extends KernelTest {
                 assertEquals(3, packets.size());
                 assertTrue(netcap.stderr().contains("3 packets captured"), netcap.stderr());
             }
+        }
+    }
+
+    /** tcpdump -s 100 -w declares 100 in the file header; so must netcap, and cut every record to it. */
+    @Test
+    void theFileHeaderDeclaresTheCaptureSize() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            Path file = dir.resolve("s100.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", RX, "-e", "udp port 7777 and dst host " + net.addrB,
+                    "-s", "100", "-c", "1", "-w", file.toString())) {
+                netcap.awaitListening();
+                net.udp(7777, "x".repeat(300));
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+            }
+            byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 24);
+            assertEquals(100, java.nio.ByteBuffer.wrap(header, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
+                    "snaplen in the file header");
+            List<PcapRecord> packets = PcapReader.read(file);
+            assertEquals(1, packets.size());
+            assertEquals(100, packets.get(0).capturedLength());
+            assertEquals(14 + 20 + 8 + 300, packets.get(0).originalLength());
         }
     }
 
@@ -105,6 +127,8 @@ class SkbBehaviourIT extends KernelTest {
                 Thread.sleep(200);
                 netcap.signal("INT");
                 assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                assertFalse(netcap.stderr().contains("warning"), "the device exists, in a namespace no process is in: "
+                        + netcap.stderr());
                 List<String> lines = netcap.stdout().lines().filter(l -> l.startsWith("{")).toList();
                 assertEquals(3, lines.size(), netcap.stdout() + netcap.stderr());
                 for (String line : lines) {
@@ -112,6 +136,45 @@ class SkbBehaviourIT extends KernelTest {
                     assertTrue(line.contains("\"icmp_type\":8"), "only echo requests arrive on " + net.devB + ": " + line);
                 }
             }
+        }
+    }
+
+    /** A device or namespace that exists nowhere is said at start, in one line; capturing goes on in case it appears. */
+    @Test
+    void aDeviceOrNamespaceThatExistsNowhereIsWarnedAbout() throws Exception {
+        String device = "ncnodev" + ProcessHandle.current().pid() % 100000;
+        String[][] cases = {
+            {"-i", device, "netcap: warning: no device named " + device
+                    + " in any network namespace now; capturing in case it appears"},
+            {"--netns", "12345", "netcap: warning: --netns: no network namespace has inode 12345 now"}};
+        for (String[] c : cases) {
+            String stderr = startAndStop(c[0], c[1]);
+            List<String> warnings = stderr.lines().filter(l -> l.contains("warning")).toList();
+            assertEquals(1, warnings.size(), stderr);
+            assertTrue(warnings.get(0).startsWith(c[2]), stderr);
+            assertTrue(stderr.indexOf(c[2]) < stderr.indexOf("listening on"), "said at start: " + stderr);
+        }
+        // Namespaces no process is in (ip netns add): netcap enters them to list their devices,
+        // so it can tell that devA is not in B's namespace, and that devB is.
+        try (TestNetwork net = TestNetwork.create()) {
+            String b = Long.toString(net.netnsInode(net.nsB));
+            String stderr = startAndStop("--netns", net.nsB, "-i", net.devA);
+            assertTrue(stderr.contains("netcap: warning: no device named " + net.devA + " in network namespace " + b
+                    + " now; capturing in case it appears"), stderr);
+            stderr = startAndStop("--netns", net.nsB, "-i", net.devB);
+            assertFalse(stderr.contains("warning"), stderr);
+        }
+    }
+
+    /** Starts netcap skb with these options, stops it once listening; its stderr. */
+    private static String startAndStop(String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("skb", "-f", RX, "-e", "icmp", "--json"));
+        args.addAll(List.of(options));
+        try (NetcapProcess netcap = NetcapProcess.start(args.toArray(String[]::new))) {
+            netcap.awaitListening();
+            netcap.signal("INT");
+            assertEquals(0, netcap.waitFor(30), netcap.stderr());
+            return netcap.stderr();
         }
     }
 

@@ -17,16 +17,22 @@ public final class Pcap {
 
     /**
      * Compiles a tcpdump expression for the given link type with optimisation on and an unknown
-     * netmask. A null expression is treated as empty (match everything).
+     * netmask. A null expression is treated as empty (match everything). libpcap runs on a thread
+     * whose stack is sized for the expression ({@link DeepStack}), whatever the caller's stack is.
+     *
+     * @throws FilterException libpcap refused the expression, or it is too long to compile
      */
     public static CbpfProgram compile(String expression, LinkType linkType) throws FilterException {
         Objects.requireNonNull(linkType, "linkType");
         String text = expression == null ? "" : expression;
-        synchronized (COMPILE_LOCK) {
-            try (PcapCompilation compilation = new PcapCompilation(NativePcap.LIB, NativePcap.RUNTIME, linkType, SNAPLEN)) {
-                return compilation.compile(text, linkType);
+        return DeepStack.run(text, () -> {
+            synchronized (COMPILE_LOCK) {
+                try (PcapCompilation compilation = new PcapCompilation(NativePcap.LIB, NativePcap.RUNTIME, linkType,
+                        SNAPLEN)) {
+                    return compilation.compile(text, linkType);
+                }
             }
-        }
+        });
     }
 
     /**

@@ -15,9 +15,11 @@ import java.util.Objects;
  * written to pcap. The rest is netcap's own metadata for display and JSON output:
  * {@code hook} (the kernel function or tracepoint the packet was seen at), {@code ifindex} and
  * {@code device}, {@code netnsInode}, {@code skbAddress}, {@code cpu} and {@code stack}
- * (symbolised kernel frames, outermost last; empty when stacks were not requested).
- * Absent metadata is {@code null}, {@code 0} ({@code ifindex}, {@code netnsInode},
- * {@code skbAddress}) or {@code -1} ({@code cpu}).
+ * (symbolised kernel frames, outermost last; empty when stacks were not requested),
+ * {@code reasonLabel} and {@code reason} (why the kernel did what the hook reports, e.g.
+ * {@code drop_reason} NETFILTER_DROP or {@code reset_reason} NO_SOCKET: the label names the
+ * kind of reason, and is the reason's JSON field name). Absent metadata is {@code null},
+ * {@code 0} ({@code ifindex}, {@code netnsInode}, {@code skbAddress}) or {@code -1} ({@code cpu}).
  *
  * @param timestampNanos wall-clock time, nanoseconds since the Unix epoch
  * @param linkType       pcap LINKTYPE of the bytes, see {@link LinkType}
@@ -42,7 +44,8 @@ public record CapturedPacket(
         int cpu,
         List<String> stack,
         String direction,
-        String dropReason,
+        String reasonLabel,
+        String reason,
         boolean truncated) {
 
     public CapturedPacket {
@@ -52,19 +55,22 @@ public record CapturedPacket(
             wireLength = length;
         }
         stack = stack == null ? List.of() : stack;
+        if ((reasonLabel == null) != (reason == null)) {
+            throw new IllegalArgumentException("a reason needs its label, and a label its reason");
+        }
     }
 
     /** A packet without metadata whose bytes are the whole array. */
     public static CapturedPacket of(long timestampNanos, int linkType, byte[] data) {
         return new CapturedPacket(timestampNanos, linkType, data.length, data, 0, data.length,
-                null, 0, null, 0, 0, -1, List.of(), null, null, false);
+                null, 0, null, 0, 0, -1, List.of(), null, null, null, false);
     }
 
     /** A packet without metadata whose bytes are a slice of {@code data}. */
     public static CapturedPacket of(long timestampNanos, int linkType, int wireLength,
                                     byte[] data, int offset, int length) {
         return new CapturedPacket(timestampNanos, linkType, wireLength, data, offset, length,
-                null, 0, null, 0, 0, -1, List.of(), null, null, false);
+                null, 0, null, 0, 0, -1, List.of(), null, null, null, false);
     }
 
     /** The byte at {@code index} of the captured slice, as an unsigned value. */
@@ -83,6 +89,6 @@ public record CapturedPacket(
     /** This packet with its bytes copied out of a possibly reused buffer. */
     public CapturedPacket copy() {
         return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
-                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, dropReason, truncated);
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated);
     }
 }

@@ -44,7 +44,9 @@ final class JsonSink implements PacketSink {
         g.writeNumberField("cpu", p.cpu());
         g.writeNumberField("len", p.wireLength());
         g.writeNumberField("caplen", p.length());
-        stringIf(g, "drop_reason", p.dropReason());
+        if (p.reason() != null) {
+            g.writeStringField(p.reasonLabel(), p.reason()); // drop_reason, reset_reason, ...
+        }
         PacketSummary s = PacketSummary.of(p);
         g.writeStringField("link_type", LinkType.name(p.linkType()));
         if (s.etherType() != null) {

@@ -12,13 +12,19 @@ import java.util.List;
  * @param jsonBytes    the packet bytes in hex in each JSON object (--json-bytes)
  * @param tcpdumpFlags arguments for the tcpdump that displays packets when neither of the above
  * @param stacks       each packet's kernel stack is printed under it (-S)
+ * @param snapLength   the snap length a pcap file declares: bytes captured per packet (-s), 1..65535
  */
-public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks) {
+public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks,
+                         int snapLength) {
     /** The -w argument that means stdout. */
     public static final String STDOUT = "-";
 
     public OutputSpec {
         tcpdumpFlags = List.copyOf(tcpdumpFlags);
+        if (snapLength < 1 || snapLength > PcapWriter.MAX_SNAP_LENGTH) {
+            throw new IllegalArgumentException("the snap length must be between 1 and " + PcapWriter.MAX_SNAP_LENGTH
+                    + ", not " + snapLength);
+        }
         if (json && writeFile != null) {
             throw new IllegalArgumentException("--json and -w do not go together: -w writes pcap, --json prints to stdout");
         }

@@ -12,7 +12,7 @@ final class PcapFormat {
     static final int VERSION_MINOR = 4;
     static final int FILE_HEADER_LENGTH = 24;
     static final int RECORD_HEADER_LENGTH = 16;
-    /** The snaplen netcap declares; longer packets are cut to it (their wire length is kept). */
+    /** The largest snaplen netcap declares (-s at most); longer packets are cut to it (their wire length is kept). */
     static final int SNAPLEN = 65535;
     static final int ETHERNET_HEADER_LENGTH = 14;
 

@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Streams packets as a classic pcap file: nanosecond magic 0xa1b23c4d, version 2.4, snaplen
- * 65535, link type Ethernet, little-endian (the reader detects the order from the magic).
+ * Streams packets as a classic pcap file: nanosecond magic 0xa1b23c4d, version 2.4, the snap
+ * length given (the -s value, as tcpdump writes it; 65535 unless said), link type Ethernet,
+ * little-endian (the reader detects the order from the magic).
  *
  * <p>Raw-IP packets get a synthesised Ethernet header ({@link SyntheticEthernet}) so that one
- * file can hold packets from L2 and L3 hooks; their caplen and len grow by 14. Packets longer
- * than the snaplen are cut to it while len keeps the wire length, as libpcap itself does.
+ * file can hold packets from L2 and L3 hooks; their caplen and len grow by 14. Records longer
+ * than the snap length, that header included (as tcpdump -i any counts its cooked header), are
+ * cut to it while len keeps the wire length, as libpcap itself does: a reader would cut them
+ * anyway, silently.
  *
  * <p>Output goes through a 64 KiB buffer that reaches the stream only when it fills up, on
  * {@link #flush()} or on {@link #close()}; the capture loop flushes once per poll batch.
@@ -23,8 +26,11 @@ import java.util.Objects;
  */
 public final class PcapWriter implements PacketSink {
     static final int BUFFER_SIZE = 64 * 1024;
+    /** The largest snap length netcap writes, and what it declares when not told otherwise. */
+    public static final int MAX_SNAP_LENGTH = PcapFormat.SNAPLEN;
 
     private final OutputStream out;
+    private final int snapLength;
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
     private long packetsWritten;
@@ -32,26 +38,44 @@ public final class PcapWriter implements PacketSink {
     private int buffered;
     private boolean closed;
 
-    /** Writes to {@code out}, which this writer closes on {@link #close()}. */
+    /** Writes to {@code out}, which this writer closes on {@link #close()}, with the largest snap length. */
     public PcapWriter(OutputStream out) {
+        this(out, MAX_SNAP_LENGTH);
+    }
+
+    /**
+     * Writes to {@code out}, which this writer closes on {@link #close()}.
+     *
+     * @param snapLength the file's snap length in bytes, 1..{@value #MAX_SNAP_LENGTH}: no record is longer
+     * @throws IllegalArgumentException if snapLength is out of range
+     */
+    public PcapWriter(OutputStream out, int snapLength) {
         this.out = Objects.requireNonNull(out, "out");
+        if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) {
+            throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);
+        }
+        this.snapLength = snapLength;
         putInt(PcapFormat.MAGIC_NANOS);
         putShort(PcapFormat.VERSION_MAJOR);
         putShort(PcapFormat.VERSION_MINOR);
         putInt(0); // thiszone: timestamps are UTC
         putInt(0); // sigfigs: always 0 in practice
-        putInt(PcapFormat.SNAPLEN);
+        putInt(snapLength);
         putInt(LinkType.ETHERNET);
     }
 
     /**
-     * Creates (or truncates) {@code path} and writes to it.
+     * Creates (or truncates) {@code path} and writes to it with this snap length (see
+     * {@link #PcapWriter(OutputStream, int)}).
      *
      * @throws IOException with a one-line message such as
      *                     {@code cannot write /nonexistent/x.pcap: No such file or directory}
      */
-    public static PcapWriter open(Path path) throws IOException {
-        return new PcapWriter(openForWriting(path));
+    public static PcapWriter open(Path path, int snapLength) throws IOException {
+        if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) { // before the file is created or truncated
+            throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);
+        }
+        return new PcapWriter(openForWriting(path), snapLength);
     }
 
     /** Opens {@code path} for writing, turning NIO's terse exceptions into one readable line. */
@@ -84,9 +108,10 @@ public final class PcapWriter implements PacketSink {
             throw new IllegalArgumentException("cannot write link type " + p.linkType()
                     + " into an Ethernet pcap (only 1 Ethernet and 101/228/229 raw IP)");
         }
-        int capLen = Math.min(p.length() + header, PcapFormat.SNAPLEN);
+        int capLen = Math.min(p.length() + header, snapLength);
         int origLen = (int) Math.min((long) p.wireLength() + header, 0xffffffffL);
-        int dataLen = capLen - header;
+        int headerLen = Math.min(header, capLen); // -s below 14 cuts even the synthesised header
+        int dataLen = capLen - headerLen;
 
         ensureRoom(PcapFormat.RECORD_HEADER_LENGTH + header);
         long ts = p.timestampNanos();
@@ -96,7 +121,7 @@ public final class PcapWriter implements PacketSink {
         putInt(origLen);
         if (header != 0) {
             SyntheticEthernet.writeHeader(buf, pos, etherType);
-            pos += header;
+            pos += headerLen; // the rest of it, if cut, is overwritten by what follows
         }
         putBytes(p.data(), p.offset(), dataLen);
         packetsWritten++;

@@ -36,7 +36,7 @@ public final class Sinks {
             return spec.stacks() ? new StackPrintingSink(writer, err) : writer;
         }
         if (spec.writeFile() != null) {
-            PcapWriter writer = PcapWriter.open(spec.writeFile());
+            PcapWriter writer = PcapWriter.open(spec.writeFile(), spec.snapLength());
             return spec.stacks() ? new StackPrintingSink(writer, out) : writer;
         }
         return new DisplaySink(TcpdumpDisplay.start(spec.tcpdumpFlags(), out, err), spec.stacks());

@@ -51,7 +51,7 @@ class PcapWriterTest {
         byte[] raw4 = ipv4("192.0.2.1", "192.0.2.2", 17, udp(5000, 53, ascii("q")));
         byte[] raw6 = ipv6("2001:db8::1", "2001:db8::2", 17, udp(5353, 53, ascii("q6")));
         Path file = dir.resolve("a.pcap");
-        try (PcapWriter w = PcapWriter.open(file)) {
+        try (PcapWriter w = PcapWriter.open(file, PcapWriter.MAX_SNAP_LENGTH)) {
             w.write(CapturedPacket.of(T0, LinkType.ETHERNET, eth));
             w.write(CapturedPacket.of(T0 + 1, LinkType.RAW, raw4));
             w.write(CapturedPacket.of(T0 + 2, LinkType.RAW, raw6));
@@ -122,6 +122,56 @@ class PcapWriterTest {
         PcapRecord r = PcapReader.read(new java.io.ByteArrayInputStream(out.toByteArray())).get(0);
         assertEquals(65535, r.capturedLength());
         assertEquals(70_014, r.originalLength());
+    }
+
+    /** tcpdump -s 100 -w writes 100 as the file's snap length, and so does netcap. */
+    @Test
+    void theFileDeclaresTheSnapLengthItWasGivenAndNoRecordExceedsIt() throws Exception {
+        byte[] eth = new byte[200];
+        eth[12] = 0x08;
+        byte[] raw = new byte[200];
+        raw[0] = 0x45;
+        Path file = dir.resolve("s100.pcap");
+        try (PcapWriter w = PcapWriter.open(file, 100)) {
+            w.write(CapturedPacket.of(T0, LinkType.ETHERNET, eth));
+            w.write(CapturedPacket.of(T0 + 1, LinkType.RAW, raw));
+            w.write(CapturedPacket.of(T0 + 2, LinkType.ETHERNET, synSegment()));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertEquals(100, java.nio.ByteBuffer.wrap(bytes, 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
+                "snaplen field of the file header");
+        List<PcapRecord> records = PcapReader.read(file);
+        assertEquals(100, records.get(0).capturedLength());
+        assertEquals(200, records.get(0).originalLength());
+        // the synthesised Ethernet header counts, as tcpdump -i any counts its cooked header
+        assertEquals(100, records.get(1).capturedLength());
+        assertEquals(214, records.get(1).originalLength());
+        assertArrayEquals(Arrays.copyOf(raw, 86), Arrays.copyOfRange(records.get(1).data(), 14, 100));
+        assertEquals(synSegment().length, records.get(2).capturedLength(), "shorter packets are whole");
+        assertTrue(Tcpdump.read(file, "-nn").size() == 3);
+    }
+
+    @Test
+    void aSnapLengthShorterThanTheSynthesisedHeaderCutsTheHeader() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(out, 10)) {
+            w.write(CapturedPacket.of(T0, LinkType.RAW, new byte[] {0x45, 1, 2, 3}));
+            w.write(CapturedPacket.of(T0, LinkType.ETHERNET, synSegment()));
+        }
+        List<PcapRecord> records = PcapReader.read(new java.io.ByteArrayInputStream(out.toByteArray()));
+        assertEquals(10, records.get(0).capturedLength());
+        assertArrayEquals(new byte[10], records.get(0).data(), "the first 10 bytes of the zero-MAC header");
+        assertEquals(18, records.get(0).originalLength());
+        assertArrayEquals(Arrays.copyOf(synSegment(), 10), records.get(1).data(), "the next record is intact");
+    }
+
+    @Test
+    void snapLengthsOutsideOneTo65535AreRefusedBeforeTheFileIsCreated() {
+        assertThrows(IllegalArgumentException.class, () -> new PcapWriter(new ByteArrayOutputStream(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new PcapWriter(new ByteArrayOutputStream(), 65536));
+        Path file = dir.resolve("never.pcap");
+        assertThrows(IllegalArgumentException.class, () -> PcapWriter.open(file, 0));
+        assertTrue(!Files.exists(file));
     }
 
     @Test
@@ -242,23 +292,23 @@ class PcapWriterTest {
     @Test
     void unwritablePathsGiveOneLineMessages() throws IOException {
         IOException missing = assertThrows(IOException.class,
-                () -> PcapWriter.open(Path.of("/nonexistent/x.pcap")));
+                () -> PcapWriter.open(Path.of("/nonexistent/x.pcap"), PcapWriter.MAX_SNAP_LENGTH));
         assertEquals("cannot write /nonexistent/x.pcap: No such file or directory", missing.getMessage());
 
-        IOException directory = assertThrows(IOException.class, () -> PcapWriter.open(dir));
+        IOException directory = assertThrows(IOException.class, () -> PcapWriter.open(dir, PcapWriter.MAX_SNAP_LENGTH));
         assertEquals("cannot write " + dir + ": Is a directory", directory.getMessage());
 
         Path file = dir.resolve("plain-file");
         Files.writeString(file, "x");
         IOException notDir = assertThrows(IOException.class,
-                () -> PcapWriter.open(file.resolve("x.pcap")));
+                () -> PcapWriter.open(file.resolve("x.pcap"), PcapWriter.MAX_SNAP_LENGTH));
         assertEquals("cannot write " + file.resolve("x.pcap") + ": Not a directory", notDir.getMessage());
     }
 
     @Test
     void tcpdumpDecodesWhatWeWrite() throws Exception {
         Path file = dir.resolve("t.pcap");
-        try (PcapWriter w = PcapWriter.open(file)) {
+        try (PcapWriter w = PcapWriter.open(file, PcapWriter.MAX_SNAP_LENGTH)) {
             w.write(CapturedPacket.of(T0, LinkType.ETHERNET, synSegment()));
             w.write(CapturedPacket.of(T0 + 1_000, LinkType.RAW,
                     ipv4("192.0.2.1", "192.0.2.2", 17, udp(5000, 53, new byte[12]))));

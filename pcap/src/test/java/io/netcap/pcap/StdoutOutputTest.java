@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** -w - as tcpdump means it: the pcap stream on stdout, nothing else there, no file named "-". */
 class StdoutOutputTest {
     private static OutputSpec write(String file, boolean stacks) {
-        return new OutputSpec(Path.of(file), false, false, List.of(), stacks);
+        return new OutputSpec(Path.of(file), false, false, List.of(), stacks, 65535);
     }
 
     @Test
@@ -25,14 +25,14 @@ class StdoutOutputTest {
         assertTrue(write("-", false).pcapToStdout());
         assertFalse(write("./-", false).pcapToStdout());
         assertFalse(write("out.pcap", false).pcapToStdout());
-        assertFalse(new OutputSpec(null, true, false, List.of(), false).pcapToStdout());
+        assertFalse(new OutputSpec(null, true, false, List.of(), false, 65535).pcapToStdout());
     }
 
     @Test
     void whatWritesToStdoutIsWatchedForItsReader() {
         assertTrue(write("-", false).usesStdout(), "-w -");
-        assertTrue(new OutputSpec(null, false, false, List.of(), false).usesStdout(), "the tcpdump display");
-        assertTrue(new OutputSpec(null, true, false, List.of(), false).usesStdout(), "--json");
+        assertTrue(new OutputSpec(null, false, false, List.of(), false, 65535).usesStdout(), "the tcpdump display");
+        assertTrue(new OutputSpec(null, true, false, List.of(), false, 65535).usesStdout(), "--json");
         assertTrue(write("out.pcap", true).usesStdout(), "-S stacks next to a file");
         assertFalse(write("out.pcap", false).usesStdout(), "a file and nothing on stdout");
     }
@@ -45,7 +45,7 @@ class StdoutOutputTest {
         byte[] frame = PcapWriterTest.synSegment();
         CapturedPacket packet = new CapturedPacket(PcapWriterTest.T0, LinkType.ETHERNET, frame.length, frame, 0,
                 frame.length, "tp_btf:netif_receive_skb", 2, "veth0", 1, 0xffff0000L, 0,
-                List.of("netif_receive_skb", "process_backlog"), "in", null, false);
+                List.of("netif_receive_skb", "process_backlog"), "in", null, null, false);
         try (PacketSink sink = Sinks.open(write("-", true), stdout, new PrintWriter(text), new PrintWriter(err))) {
             sink.write(packet);
             sink.flush();

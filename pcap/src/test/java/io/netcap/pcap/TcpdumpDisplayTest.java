@@ -91,7 +91,7 @@ class TcpdumpDisplayTest {
      */
     List<List<String>> reference(List<CapturedPacket> packets, String... flags) throws Exception {
         Path file = dir.resolve("reference.pcap");
-        try (PcapWriter w = PcapWriter.open(file)) {
+        try (PcapWriter w = PcapWriter.open(file, PcapWriter.MAX_SNAP_LENGTH)) {
             for (CapturedPacket p : packets) {
                 w.write(p);
             }

@@ -11,7 +11,8 @@ package io.netcap.capture.program;
  * @param ifindex        skb->dev->ifindex, 0 without a device
  * @param netnsInode     inode of the device's (or socket's) network namespace, 0 when unknown
  * @param stackId        id in the stack map, or {@link KernelAbi#NO_STACK}
- * @param reason         drop reason where the hook has one, else 0
+ * @param reason         the hook's reason where it has one (drop, reset...: {@link Hook#reason()}
+ *                       says which enum), else 0
  * @param linkType       pcap LINKTYPE_* of data (io.netcap.pcap.LinkType)
  * @param flags          {@link KernelAbi#FLAG_TRUNCATED}, {@link KernelAbi#FLAG_VLAN}
  * @param device         skb->dev->name, empty without a device

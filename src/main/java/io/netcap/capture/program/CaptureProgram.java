@@ -1,10 +1,13 @@
 package io.netcap.capture.program;
 
 import io.netcap.bpf.EventTransport;
+import io.netcap.capture.kernel.ReasonEnum;
 import io.netcap.filter.CompiledFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything that decides the generated C, and nothing else: two equal CapturePrograms generate
@@ -35,6 +38,11 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
                 throw new IllegalArgumentException("hook " + hooks.get(i).spec() + " is not at its index " + i);
             }
         }
+    }
+
+    /** The reason enums the hooks report, each to be decoded by its own (a drop reason is not a reset reason). */
+    public Set<ReasonEnum> reasonEnums() {
+        return hooks.stream().filter(Hook::hasReason).map(Hook::reason).collect(Collectors.toUnmodifiableSet());
     }
 
     /** This program with one hook replaced (same index). */

@@ -1,10 +1,11 @@
 package io.netcap.capture.program;
 
+import io.netcap.capture.kernel.ReasonEnum;
 import java.util.Objects;
 
 /**
  * One resolved place to capture at: the kind of BPF program, what it attaches to, and where the
- * skb (and the drop reason, where there is one) is found. {@link HookResolver} builds it from a
+ * skb (and the reason, where there is one) is found. {@link HookResolver} builds it from a
  * {@link HookSpec} (tracefs formats, BTF); this is what the generator and the loader need.
  *
  * @param index       position in the -f list; the kernel tags each event with it
@@ -14,12 +15,14 @@ import java.util.Objects;
  * @param target      tracepoint event or kernel function name
  * @param skbLocation TRACEPOINT: byte offset of the skb pointer in the record; others: 0-based argument
  *                    (at most 4 for KPROBE: the arguments passed in registers)
- * @param reasonLocation like skbLocation for the drop reason, or -1 when the hook has none
+ * @param reasonLocation like skbLocation for the reason, or -1 when the hook has none
+ * @param reason      the enum the reason is declared with (a drop reason, a reset reason...), which
+ *                    decides how its value is named; null exactly when reasonLocation is -1
  * @param kprobeFallback an fentry hook the user wrote as a plain function: if the kernel refuses
  *                    fentry, the loader retries it as a kprobe
  */
 public record Hook(int index, String spec, HookKind kind, String category, String target,
-                   int skbLocation, int reasonLocation, boolean kprobeFallback) {
+                   int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback) {
 
     public Hook {
         Objects.requireNonNull(spec);
@@ -30,6 +33,9 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
         }
         if (index < 0 || skbLocation < 0) {
             throw new IllegalArgumentException("bad hook " + spec);
+        }
+        if ((reasonLocation >= 0) != (reason != null)) {
+            throw new IllegalArgumentException("a reason needs both a location and an enum: " + spec);
         }
         if (kind == HookKind.KPROBE && (skbLocation > 4 || reasonLocation > 4)) {
             throw new IllegalArgumentException("kprobe hooks can read arguments 1..5 only: " + spec);
@@ -42,10 +48,15 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
         }
     }
 
-    /** A hook that does not fall back. */
+    /** A hook without a reason that does not fall back. */
+    public Hook(int index, String spec, HookKind kind, String category, String target, int skbLocation) {
+        this(index, spec, kind, category, target, skbLocation, -1, null, false);
+    }
+
+    /** A hook with a reason that does not fall back. */
     public Hook(int index, String spec, HookKind kind, String category, String target, int skbLocation,
-                int reasonLocation) {
-        this(index, spec, kind, category, target, skbLocation, reasonLocation, false);
+                int reasonLocation, ReasonEnum reason) {
+        this(index, spec, kind, category, target, skbLocation, reasonLocation, reason, false);
     }
 
     /** The same function hook as a kprobe, for kernels that refuse fentry. */
@@ -54,10 +65,10 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
             throw new IllegalStateException("not a function hook: " + spec);
         }
         return new Hook(index, "kprobe:" + target + "@" + (skbLocation + 1), HookKind.KPROBE, null, target,
-                skbLocation, reasonLocation, false);
+                skbLocation, reasonLocation, reason, false);
     }
 
-    /** Whether the hook reports a drop reason. */
+    /** Whether the hook reports a reason (see {@link #reason()} for which kind). */
     public boolean hasReason() {
         return reasonLocation >= 0;
     }

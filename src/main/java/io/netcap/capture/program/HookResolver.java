@@ -1,5 +1,6 @@
 package io.netcap.capture.program;
 
+import io.netcap.capture.kernel.ReasonEnum;
 import io.netcap.capture.kernel.Suggestions;
 import io.netcap.capture.kernel.TraceFs;
 import io.netcap.bpf.btf.Btf;
@@ -18,7 +19,6 @@ import java.util.stream.Collectors;
  */
 public final class HookResolver {
     private static final String SKB_TYPE = "struct sk_buff *";
-    private static final String REASON_TYPE = "enum skb_drop_reason";
 
     private final Optional<TraceFs> traceFs;
     private Btf btf;
@@ -66,11 +66,14 @@ public final class HookResolver {
                         + " has no skb field (fields: " + fields.get().stream()
                         .filter(f -> !f.name().startsWith("common_"))
                         .map(TraceFs.Field::name).collect(Collectors.joining(", ")) + ")"));
-        int reason = fields.get().stream()
-                .filter(f -> f.name().equals("reason") && f.size() == 4)
-                .mapToInt(TraceFs.Field::offset).findFirst().orElse(-1);
+        // A reason is decoded by its field's own enum: tcp_send_reset's is a reset reason, kfree_skb's a drop reason.
+        Optional<TraceFs.Field> reason = fields.get().stream()
+                .filter(f -> f.size() == 4 && ReasonEnum.ofType(f.type()).isPresent())
+                .findFirst();
         return new Hook(index, HookSpec.tracepointText(spec.category(), spec.name()),
-                HookKind.TRACEPOINT, spec.category(), spec.name(), skb.offset(), reason);
+                HookKind.TRACEPOINT, spec.category(), spec.name(), skb.offset(),
+                reason.map(TraceFs.Field::offset).orElse(-1),
+                reason.flatMap(f -> ReasonEnum.ofType(f.type())).orElse(null), false);
     }
 
     private Hook btfTracepoint(int index, HookSpec spec, HookKind kind) throws IOException {
@@ -102,9 +105,9 @@ public final class HookResolver {
             }
             skbArg = skbs.get(0);
         }
-        int reason = params.stream().filter(p -> p.typeName().equals(REASON_TYPE))
-                .mapToInt(p -> p.index() - 1).findFirst().orElse(-1);
-        return new Hook(index, kind.prefix() + ":" + spec.name(), kind, null, spec.name(), skbArg - 1, reason);
+        Optional<BtfParam> reason = reasonParam(params);
+        return new Hook(index, kind.prefix() + ":" + spec.name(), kind, null, spec.name(), skbArg - 1,
+                reason.map(p -> p.index() - 1).orElse(-1), reason.map(HookResolver::reasonEnum).orElse(null), false);
     }
 
     /**
@@ -141,8 +144,8 @@ public final class HookResolver {
                         + p.typeName() + ", not " + SKB_TYPE + " (" + describe(params.get()) + ")");
             }
         }
-        int reason = params.filter(ps -> !suffixed).flatMap(ps -> ps.stream()
-                .filter(p -> p.typeName().equals(REASON_TYPE)).map(p -> p.index() - 1).findFirst()).orElse(-1);
+        Optional<BtfParam> reasonParam = params.filter(ps -> !suffixed).flatMap(HookResolver::reasonParam);
+        int reason = reasonParam.map(p -> p.index() - 1).orElse(-1);
 
         boolean kprobes = hasKprobes();
         boolean fentryPossible = params.isPresent() && !suffixed;
@@ -164,6 +167,7 @@ public final class HookResolver {
             throw CaptureException.usage(spec.text() + ": a kprobe can read arguments 1..5 only");
         }
         return new Hook(index, kind.prefix() + ":" + name + "@" + skbArg, kind, null, name, skbArg - 1, reason,
+                reasonParam.map(HookResolver::reasonEnum).orElse(null),
                 kind == HookKind.FENTRY && spec.kind() == HookKind.FUNCTION);
     }
 
@@ -183,6 +187,18 @@ public final class HookResolver {
             btf = Btf.vmlinux();
         }
         return btf;
+    }
+
+    /**
+     * The first argument declared with a reason enum (a drop reason, a reset reason...), by its
+     * BTF type, qualifiers and all: tp_btf:tcp_send_reset's is a {@code const enum sk_rst_reason}.
+     */
+    private static Optional<BtfParam> reasonParam(List<BtfParam> params) {
+        return params.stream().filter(p -> ReasonEnum.ofType(p.typeName()).isPresent()).findFirst();
+    }
+
+    private static ReasonEnum reasonEnum(BtfParam param) {
+        return ReasonEnum.ofType(param.typeName()).orElseThrow();
     }
 
     private static String describe(List<BtfParam> params) {

@@ -206,7 +206,10 @@ public final class KernelAbi {
         return total;
     }
 
-    /** A key of the backtrace count map: stack id ({@link #NO_STACK} when lost), hook index, drop reason. */
+    /**
+     * A key of the backtrace count map: stack id ({@link #NO_STACK} when lost), hook index, the
+     * hook's reason ({@link Hook#reason()} says which enum).
+     */
     public record DropKey(int stackId, int hook, long reason) {
     }
 

@@ -3,10 +3,16 @@ package io.netcap.capture.program;
 import io.netcap.bpf.BpfException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns a failed load into a short message: the hook, the kernel's reason, the verifier's last lines. */
 final class LoadFailure {
     private static final int LOG_LINES = 6;
+    private static final int E2BIG = 7;
+    /** What the verifier says when it gives up on a program's size rather than finding it unsafe. */
+    private static final Pattern TOO_COMPLEX = Pattern.compile(
+            "(?m)^(BPF program is too large\\..*|The sequence of \\d+ jumps is too complex\\..*)$");
 
     private LoadFailure() {
     }
@@ -17,6 +23,16 @@ final class LoadFailure {
                 .filter(h -> h.programName().equals(e.program()))
                 .map(h -> " for " + h.spec())
                 .findFirst().orElse("");
+        // Too big or too complex is not a bug to debug from the log but a filter to shorten: one line.
+        Matcher tooComplex = TOO_COMPLEX.matcher(log);
+        if (tooComplex.find()) {
+            return "the capture program" + where + " is too complex for the kernel's verifier (" + tooComplex.group(1)
+                    .strip().replaceAll("\\.$", "") + "); a shorter filter expression may load";
+        }
+        if (log.isEmpty() && e.errno() == E2BIG) {
+            return "the capture program" + where + " is too large for the kernel (" + e.libbpfMessage()
+                    + "); a shorter filter expression may load";
+        }
         if (log.isEmpty()) {
             return "cannot load the capture program" + where + ": " + e.getMessage();
         }

@@ -21,10 +21,23 @@ public final class BacktraceReport {
     static final String NO_STACK = "<stack not recorded: stack map full or bucket collision>";
 
     /**
-     * @param frames innermost first; empty when the stack was not recorded
-     * @param reason drop reason name, or null at hooks without one
+     * A reason the hook reported, by its enum's label and the value's name.
+     *
+     * @param label what kind of reason, e.g. drop_reason or reset_reason (the JSON field name)
+     * @param name  the value's name without its enum prefix, e.g. NETFILTER_DROP or NO_SOCKET
      */
-    public record Entry(List<String> frames, String hook, String reason, long count) {
+    public record Reason(String label, String name) {
+        @Override
+        public String toString() {
+            return label + " " + name;
+        }
+    }
+
+    /**
+     * @param frames innermost first; empty when the stack was not recorded
+     * @param reason the reason, or null at hooks without one
+     */
+    public record Entry(List<String> frames, String hook, Reason reason, long count) {
         boolean hasStack() {
             return !frames.isEmpty();
         }
@@ -69,7 +82,7 @@ public final class BacktraceReport {
         return k > 0 && k < entries.size() ? entries.subList(0, k) : entries;
     }
 
-    /** The shape of the xcap talk, with the hook and drop reason after the count. */
+    /** The shape of the xcap talk, with the reason (e.g. "drop_reason NETFILTER_DROP") and the hook after the count. */
     public void printText(PrintWriter out, int top, boolean showHook) {
         for (Entry e : top(top)) {
             out.println("[");
@@ -78,7 +91,7 @@ public final class BacktraceReport {
             }
             StringBuilder tail = new StringBuilder("]: ").append(e.count());
             if (e.reason() != null) {
-                tail.append("  reason ").append(e.reason());
+                tail.append("  ").append(e.reason());
             }
             if (showHook) {
                 tail.append("  at ").append(e.hook());
@@ -116,7 +129,7 @@ public final class BacktraceReport {
             s.put("count", e.count());
             s.put("hook", e.hook());
             if (e.reason() != null) {
-                s.put("reason", e.reason());
+                s.put(e.reason().label(), e.reason().name());
             }
             s.put("stack_recorded", e.hasStack());
             ArrayNode frames = s.putArray("frames");

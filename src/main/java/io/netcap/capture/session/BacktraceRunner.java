@@ -1,8 +1,8 @@
 package io.netcap.capture.session;
 
 import io.netcap.bpf.BpfMap;
-import io.netcap.capture.kernel.DropReasons;
 import io.netcap.capture.kernel.KernelSymbols;
+import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.Hook;
@@ -48,6 +48,7 @@ public final class BacktraceRunner {
             return 0;
         }
         try (AttachedProgram attached = AttachedProgram.load(prepared, config, object -> { })) {
+            SelectionCheck.warn(config, err); // loaded, so root: the namespaces can be seen
             attached.attach(err);
             long duration = report.durationMillis();
             err.println("netcap: listening on " + attached.hookList() + ", counting kernel stacks"
@@ -97,7 +98,7 @@ public final class BacktraceRunner {
             throws IOException {
         BpfMap drops = attached.object().map(KernelAbi.DROPS_MAP);
         StackResolver stacks = new StackResolver(attached.object().map(KernelAbi.STACKS_MAP), KernelSymbols.load());
-        DropReasons reasons = DropReasons.loadIf(program.hooks().stream().anyMatch(Hook::hasReason));
+        ReasonNames reasons = ReasonNames.load(program.reasonEnums());
         Map<Integer, List<String>> frames = new HashMap<>();
         List<BacktraceReport.Entry> entries = new ArrayList<>();
         byte[] key = null;
@@ -112,7 +113,8 @@ public final class BacktraceRunner {
             Hook hook = program.hooks().get(k.hook());
             long count = KernelAbi.decodeCount(value);
             List<String> stack = frames.computeIfAbsent(k.stackId(), stacks::functions);
-            String reason = hook.hasReason() ? reasons.name(k.reason()) : null;
+            BacktraceReport.Reason reason = hook.hasReason()
+                    ? new BacktraceReport.Reason(hook.reason().label(), reasons.name(hook.reason(), k.reason())) : null;
             entries.add(new BacktraceReport.Entry(stack, hook.spec(), reason, count));
         }
         return entries;

@@ -42,6 +42,7 @@ public final class CaptureRunner {
             throw e;
         }
         try (CaptureSession session = new CaptureSession(attached, request, sink, output.usesStdout(), err)) {
+            SelectionCheck.warn(request.config(), err); // loaded, so root: the namespaces can be seen
             return session.run();
         }
     }

@@ -1,8 +1,8 @@
 package io.netcap.capture.session;
 
 import io.netcap.capture.CaptureException;
-import io.netcap.capture.kernel.DropReasons;
 import io.netcap.capture.kernel.KernelSymbols;
+import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
 import io.netcap.capture.program.CaptureEvent;
 import io.netcap.capture.program.CaptureProgram;
@@ -36,7 +36,7 @@ final class CaptureSession implements AutoCloseable {
     private final PrintWriter err;
     private final PacketSink sink;
     private final WallClock clock = WallClock.calibrate();
-    private final DropReasons dropReasons;
+    private final ReasonNames reasonNames;
     /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
     private final String[] directions;
     /** Whether packets (or -S stacks) go to stdout, so that its reader going away ends the capture. */
@@ -62,7 +62,7 @@ final class CaptureSession implements AutoCloseable {
         this.request = request;
         this.sink = sink;
         this.err = err;
-        this.dropReasons = DropReasons.loadIf(program.hooks().stream().anyMatch(Hook::hasReason));
+        this.reasonNames = ReasonNames.load(program.reasonEnums());
         this.directions = program.hooks().stream().map(h -> Direction.of(h.target())).toArray(String[]::new);
     }
 
@@ -127,10 +127,10 @@ final class CaptureSession implements AutoCloseable {
         }
         Hook hook = program.hooks().get(e.hook());
         List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
-        String reason = hook.hasReason() ? dropReasons.name(Integer.toUnsignedLong(e.reason())) : null;
+        String reason = hook.hasReason() ? reasonNames.name(hook.reason(), Integer.toUnsignedLong(e.reason())) : null;
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, directions[e.hook()], reason, e.truncated());
+                stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated());
         try {
             sink.write(p);
         } catch (IOException ex) {

@@ -13,6 +13,7 @@ import io.netcap.bpf.EventTransport;
 import io.netcap.bpf.TestPrograms;
 import io.netcap.bpf.btf.Btf;
 import io.netcap.bpf.btf.BtfStructLayout;
+import io.netcap.capture.kernel.ReasonEnum;
 import io.netcap.filter.FilterCompiler;
 import io.netcap.pcap.LinkType;
 import java.nio.ByteBuffer;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The one place of the kernel/user record layouts: its offsets, against clang's BTF and in use. */
 class KernelAbiTest {
     private static final List<Hook> HOOKS = List.of(
-            new Hook(0, "tp_btf:netif_receive_skb", HookKind.TP_BTF, null, "netif_receive_skb", 0, -1),
-            new Hook(1, "tracepoint:skb:kfree_skb", HookKind.TRACEPOINT, "skb", "kfree_skb", 8, 28));
+            new Hook(0, "tp_btf:netif_receive_skb", HookKind.TP_BTF, null, "netif_receive_skb", 0),
+            new Hook(1, "tracepoint:skb:kfree_skb", HookKind.TRACEPOINT, "skb", "kfree_skb", 8, 28, ReasonEnum.DROP));
 
     static CaptureProgram program(ProgramKind kind) throws Exception {
         return new CaptureProgram(kind, HOOKS, FilterCompiler.compile("icmp"), EventTransport.RING_BUFFER, true);

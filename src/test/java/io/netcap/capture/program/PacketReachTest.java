@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Which hooks read whole packets, and what netcap says about the others. */
 class PacketReachTest {
     private static final Hook TRACEPOINT = new Hook(0, "tracepoint:net:netif_receive_skb", HookKind.TRACEPOINT, "net",
-            "netif_receive_skb", 8, -1);
-    private static final Hook TP_BTF = new Hook(1, "tp_btf:net_dev_queue", HookKind.TP_BTF, null, "net_dev_queue", 0, -1);
+            "netif_receive_skb", 8);
+    private static final Hook TP_BTF = new Hook(1, "tp_btf:net_dev_queue", HookKind.TP_BTF, null, "net_dev_queue", 0);
 
     private static CaptureProgram program(boolean skbDynptr) throws Exception {
         return new CaptureProgram(ProgramKind.CAPTURE, List.of(TRACEPOINT, TP_BTF), FilterCompiler.compile("icmp"),

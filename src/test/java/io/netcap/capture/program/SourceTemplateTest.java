@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netcap.capture.kernel.ReasonEnum;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +13,9 @@ class SourceTemplateTest {
     @Test
     void everyHookTemplateFillsCompletely() {
         for (Hook h : new Hook[] {
-                new Hook(0, "tracepoint:net:netif_receive_skb", HookKind.TRACEPOINT, "net", "netif_receive_skb", 8, -1),
-                new Hook(1, "tp_btf:kfree_skb", HookKind.TP_BTF, null, "kfree_skb", 0, 2),
-                new Hook(2, "raw_tp:netif_rx", HookKind.RAW_TP, null, "netif_rx", 0, -1)}) {
+                new Hook(0, "tracepoint:net:netif_receive_skb", HookKind.TRACEPOINT, "net", "netif_receive_skb", 8),
+                new Hook(1, "tp_btf:kfree_skb", HookKind.TP_BTF, null, "kfree_skb", 0, 2, ReasonEnum.DROP),
+                new Hook(2, "raw_tp:netif_rx", HookKind.RAW_TP, null, "netif_rx", 0)}) {
             String c = ProgramGenerator.hookSource(h);
             assertFalse(c.contains("@@"), c);
             assertTrue(c.contains("int netcap_hook_" + h.index() + "("), c);
