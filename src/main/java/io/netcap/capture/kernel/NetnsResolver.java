@@ -27,12 +27,47 @@ public final class NetnsResolver {
             return inode;
         }
         Path path = v.contains("/") ? Path.of(v) : Path.of("/run/netns", v);
+        long inode;
         try {
-            Object ino = Files.getAttribute(path, "unix:ino");
-            return ((Number) ino).longValue();
+            inode = ((Number) Files.getAttribute(path, "unix:ino")).longValue();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             throw CaptureException.usage("--netns: cannot find network namespace \"" + v + "\" (" + path
                     + " is not readable); give an inode, /proc/PID/ns/net or a name from `ip netns`");
+        }
+        checkNamespaceFile(v, path);
+        return inode;
+    }
+
+    /**
+     * A path must be a namespace file, and a network one where that can be told: every namespace
+     * file (/proc/PID/ns/*, and the bind mounts `ip netns` makes of them) lives on the one nsfs
+     * filesystem, so its device is that of our own /proc/self/ns/net; a /proc/PID/ns link names
+     * its type ("mnt:[4026531841]"). A plain file's inode can never name a namespace, so it is a
+     * usage error rather than the warning an unknown inode gets.
+     */
+    static void checkNamespaceFile(String value, Path path) {
+        Object nsfs;
+        Object dev;
+        try {
+            nsfs = Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:dev");
+            dev = Files.getAttribute(path, "unix:dev");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return; // cannot tell: the inode alone decides
+        }
+        if (!nsfs.equals(dev)) {
+            throw CaptureException.usage("--netns: " + value + " is not a namespace file; give an inode,"
+                    + " /proc/PID/ns/net or a name from `ip netns`");
+        }
+        try {
+            if (Files.isSymbolicLink(path)) {
+                String target = Files.readSymbolicLink(path).toString();
+                if (target.matches("[a-z_]+:\\[\\d+\\]") && !target.startsWith("net:")) {
+                    throw CaptureException.usage("--netns: " + value + " is a " + target.substring(0, target.indexOf(':'))
+                            + " namespace, not a network one; give /proc/PID/ns/net");
+                }
+            }
+        } catch (IOException e) {
+            // unreadable link: the device check above has passed
         }
     }
 }
