@@ -56,6 +56,9 @@ public final class CaptureOptions {
     }
 
     OutputSpec output() {
+        if (writeFile != null && writeFile.toString().isEmpty()) {
+            throw CaptureException.usage("-w: empty file name; give a path, or - for stdout");
+        }
         List<String> flags;
         try {
             flags = ShellWords.split(tcpdumpFlags);

@@ -1,6 +1,7 @@
 package io.netcap.cli;
 
 import io.netcap.bpf.btf.Btf;
+import io.netcap.capture.session.StopSignal;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -23,6 +24,8 @@ public final class Netcap implements Runnable {
     static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "list", "help");
     /** The subcommands that (usually) read the kernel's BTF. */
     private static final List<String> BTF_USERS = List.of("skb", "dump", "backtrace", "list");
+    /** The commands that load a program and stop on SIGINT/SIGTERM. */
+    private static final List<String> CAPTURES = List.of("skb", "dump", "backtrace");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,6 +62,10 @@ public final class Netcap implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && CAPTURES.contains(args[0])) {
+            // before the seconds of start-up, so that a SIGINT then is not lost where it was ignored
+            StopSignal.takeOver();
+        }
         if (args.length > 0 && BTF_USERS.contains(args[0]) && Btf.VMLINUX.toFile().canRead()) {
             // Most hooks are resolved through the kernel's BTF: read it while picocli parses.
             Btf.prefetchVmlinux();

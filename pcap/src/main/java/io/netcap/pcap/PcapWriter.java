@@ -31,6 +31,8 @@ public final class PcapWriter implements PacketSink {
 
     private final OutputStream out;
     private final int snapLength;
+    /** What messages call the destination: the file's path, or "the output". */
+    private String target = "the output";
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
     private long packetsWritten;
@@ -75,7 +77,21 @@ public final class PcapWriter implements PacketSink {
         if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) { // before the file is created or truncated
             throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);
         }
-        return new PcapWriter(openForWriting(path), snapLength);
+        PcapWriter w = new PcapWriter(openForWriting(path), snapLength);
+        w.target = path.toString();
+        try {
+            // the file header goes out now: a path that opens but cannot be written (/proc/version,
+            // a full disk) is reported before any hook is attached, not at the first flush
+            w.flush();
+        } catch (IOException e) {
+            try {
+                w.out.close();
+            } catch (IOException ignored) {
+                // the write already failed; that is the error to report
+            }
+            throw e;
+        }
+        return w;
     }
 
     /** Opens {@code path} for writing, turning NIO's terse exceptions into one readable line. */
@@ -169,7 +185,11 @@ public final class PcapWriter implements PacketSink {
         if (pos > 0) {
             int n = pos;
             pos = 0; // a failed write must not make the next flush repeat half a buffer
-            out.write(buf, 0, n);
+            try {
+                out.write(buf, 0, n);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            }
         }
         buffered = 0;
     }

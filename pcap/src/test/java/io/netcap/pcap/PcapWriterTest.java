@@ -303,6 +303,12 @@ class PcapWriterTest {
         IOException notDir = assertThrows(IOException.class,
                 () -> PcapWriter.open(file.resolve("x.pcap"), PcapWriter.MAX_SNAP_LENGTH));
         assertEquals("cannot write " + file.resolve("x.pcap") + ": Not a directory", notDir.getMessage());
+
+        // opens, but refuses what is written: said at open (the file header goes out at once), with the path
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/proc/version")), "needs root");
+        IOException proc = assertThrows(IOException.class,
+                () -> PcapWriter.open(Path.of("/proc/version"), PcapWriter.MAX_SNAP_LENGTH));
+        assertTrue(proc.getMessage().startsWith("cannot write /proc/version: "), proc.getMessage());
     }
 
     @Test

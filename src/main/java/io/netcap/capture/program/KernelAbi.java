@@ -61,14 +61,13 @@ public final class KernelAbi {
     /** netcap_event.flags: the 802.1Q tag after the MAC addresses was put back from skb->vlan_tci. */
     public static final int FLAG_VLAN = 0x2;
 
-    // struct netcap_counters: six u64
-    public static final int COUNTERS_SIZE = 48;
+    // struct netcap_counters: five u64
+    public static final int COUNTERS_SIZE = 40;
     static final int CNT_SEEN = 0;
     static final int CNT_MATCHED = 8;
     static final int CNT_LOST = 16;
     static final int CNT_UNLOCATED = 24;
     static final int CNT_PARTIAL = 32;
-    static final int CNT_TRUNCATED = 40;
 
     // struct netcap_drop_key
     public static final int DROP_KEY_SIZE = 16;
@@ -109,7 +108,7 @@ public final class KernelAbi {
                         "stack_id", EV_STACK_ID, "cpu", EV_CPU, "reason", EV_REASON, "link_type", EV_LINK_TYPE,
                         "flags", EV_FLAGS, "dev", EV_DEV),
                 struct("netcap_counters", COUNTERS_SIZE, "seen", CNT_SEEN, "matched", CNT_MATCHED, "lost", CNT_LOST,
-                        "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL, "truncated", CNT_TRUNCATED),
+                        "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL),
                 struct("netcap_drop_key", DROP_KEY_SIZE, "stack_id", KEY_STACK_ID, "hook", KEY_HOOK,
                         "reason", KEY_REASON),
                 struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
@@ -163,15 +162,15 @@ public final class KernelAbi {
 
     /**
      * One hook's counters, summed over CPUs (struct netcap_counters): packets seen at the hook,
-     * matched by -i/--netns/the filter, lost on the way to user space, not located, read only in
-     * part before the filter ran (partial), and sent cut short (truncated).
+     * matched by -i/--netns/the filter, lost on the way to user space, not located, and read only
+     * in part before the filter ran (partial). Records cut short are counted as they are written.
      */
-    public record Counters(long seen, long matched, long lost, long unlocated, long partial, long truncated) {
-        public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0);
+    public record Counters(long seen, long matched, long lost, long unlocated, long partial) {
+        public static final Counters ZERO = new Counters(0, 0, 0, 0, 0);
 
         public Counters plus(Counters o) {
             return new Counters(seen + o.seen, matched + o.matched, lost + o.lost, unlocated + o.unlocated,
-                    partial + o.partial, truncated + o.truncated);
+                    partial + o.partial);
         }
     }
 
@@ -185,8 +184,7 @@ public final class KernelAbi {
         for (int cpu = 0; cpu < cpus; cpu++) {
             int base = cpu * COUNTERS_SIZE;
             total = total.plus(new Counters(v.getLong(base + CNT_SEEN), v.getLong(base + CNT_MATCHED),
-                    v.getLong(base + CNT_LOST), v.getLong(base + CNT_UNLOCATED), v.getLong(base + CNT_PARTIAL),
-                    v.getLong(base + CNT_TRUNCATED)));
+                    v.getLong(base + CNT_LOST), v.getLong(base + CNT_UNLOCATED), v.getLong(base + CNT_PARTIAL)));
         }
         return total;
     }

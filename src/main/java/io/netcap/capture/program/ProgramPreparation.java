@@ -34,9 +34,9 @@ public final class ProgramPreparation {
      * @throws CaptureException a bad filter or hook (usage), not root (runtime)
      */
     public static Prepared prepare(ProgramKind kind, List<HookSpec> specs, String expression,
-                                   EventTransport transport, boolean dryRun, boolean debug) {
+                                   EventTransport transport, boolean dryRun, boolean debug, PrintWriter err) {
         BpfLogging.setDebug(debug);
-        CompiledFilter filter = compileFilter(expression);
+        CompiledFilter filter = compileFilter(expression, err);
         if (!dryRun && !Privileges.isRoot()) {
             throw CaptureException.runtime(
                     "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
@@ -63,11 +63,43 @@ public final class ProgramPreparation {
         return EventTransport.PERF_BUFFER;
     }
 
+    /** How long a filter compiles before netcap says that it still is. */
+    static final long SLOW_FILTER_MILLIS = 3000;
+
     static CompiledFilter compileFilter(String expression) {
+        return compileFilter(expression, null);
+    }
+
+    /**
+     * Compiles the filter; when that takes longer than {@link #SLOW_FILTER_MILLIS} (libpcap's
+     * optimiser grows much faster than the expression: a minute for a thousand host terms,
+     * measured), says once on err that it is still at it, so a long silence is not taken for a hang.
+     */
+    static CompiledFilter compileFilter(String expression, PrintWriter err) {
+        return compileFilter(expression, err, SLOW_FILTER_MILLIS);
+    }
+
+    static CompiledFilter compileFilter(String expression, PrintWriter err, long noticeAfterMillis) {
+        java.util.Timer timer = null;
+        if (err != null) {
+            timer = new java.util.Timer("slow-filter-notice", true);
+            timer.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    err.println("netcap: still compiling the filter (libpcap's optimiser is slow on long expressions;"
+                            + " Ctrl-C stops)");
+                    err.flush();
+                }
+            }, noticeAfterMillis);
+        }
         try {
             return FilterCompiler.compile(expression);
         } catch (FilterException e) {
             throw CaptureException.usage(e.getMessage());
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
         }
     }
 

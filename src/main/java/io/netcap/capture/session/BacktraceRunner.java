@@ -42,7 +42,7 @@ public final class BacktraceRunner {
         // Counting per stack is what backtrace does: its program records every stack.
         ProgramConfig config = request.config().withStacks(true);
         ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(ProgramKind.BACKTRACE, request.hooks(),
-                request.expression(), request.transport(), request.dryRun(), request.debug());
+                request.expression(), request.transport(), request.dryRun(), request.debug(), err);
         if (request.dryRun()) {
             ProgramPreparation.printDryRun(out, prepared.program(), config);
             return 0;

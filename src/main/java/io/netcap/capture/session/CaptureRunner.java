@@ -25,7 +25,7 @@ public final class CaptureRunner {
     /** @return the exit code (0); failures are {@link CaptureException}s */
     public static int run(CaptureRequest request, OutputSpec output, PrintWriter out, PrintWriter err) throws IOException {
         ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(ProgramKind.CAPTURE, request.hooks(),
-                request.expression(), request.transport(), request.dryRun(), request.debug());
+                request.expression(), request.transport(), request.dryRun(), request.debug(), err);
         if (request.dryRun()) {
             ProgramPreparation.printDryRun(out, prepared.program(), request.config());
             return 0;

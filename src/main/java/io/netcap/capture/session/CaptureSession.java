@@ -47,6 +47,8 @@ final class CaptureSession implements AutoCloseable {
     private EventStream events;
     private StackResolver stacks;
     private long captured;
+    /** Of those, records the kernel marked cut short (it could not read every byte up to -s). */
+    private long truncatedWritten;
     private boolean closed;
 
     /**
@@ -142,6 +144,9 @@ final class CaptureSession implements AutoCloseable {
             return;
         }
         captured++;
+        if (e.truncated()) {
+            truncatedWritten++;
+        }
     }
 
     /**
@@ -154,7 +159,7 @@ final class CaptureSession implements AutoCloseable {
     private KernelAbi.Counters counters() {
         KernelAbi.Counters c = attached.counters();
         long lost = Math.max(c.lost(), events.lostInTransit());
-        return new KernelAbi.Counters(c.seen(), c.matched(), lost, c.unlocated(), c.partial(), c.truncated());
+        return new KernelAbi.Counters(c.seen(), c.matched(), lost, c.unlocated(), c.partial());
     }
 
     /** Detach, drain, close the sink, summarise, unload: every step tried; the first failure is thrown. */
@@ -171,7 +176,8 @@ final class CaptureSession implements AutoCloseable {
         }
         closer.run(sink::close);
         if (events != null) {
-            closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten));
+            closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten,
+                    truncatedWritten));
             closer.run(events::close);
         }
         closer.run(attached::close);

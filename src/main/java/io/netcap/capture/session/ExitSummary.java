@@ -19,7 +19,9 @@ final class ExitSummary {
      * @param notWritten packets captured after the reader of stdout went away, or held in a
      *                   buffer whose write found it gone
      */
-    static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents, long notWritten) {
+    /** @param truncatedWritten of the packets captured, those written cut short (marked truncated) */
+    static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents, long notWritten,
+                      long truncatedWritten) {
         err.println(plural(captured, "packet") + " captured");
         err.println(plural(c.matched(), "packet") + " matched by the filter in the kernel (of " + c.seen()
                 + " seen at the hooks)");
@@ -32,8 +34,8 @@ final class ExitSummary {
             err.println(plural(c.partial(), "packet") + " seen whose bytes the hook could not all read: the filter saw"
                     + " only their first part (see the warning at start)");
         }
-        if (c.truncated() > 0) {
-            err.println(plural(c.truncated(), "packet") + " written cut short (marked truncated): bytes the hook could"
+        if (truncatedWritten > 0) {
+            err.println(plural(truncatedWritten, "packet") + " written cut short (marked truncated): bytes the hook could"
                     + " not read are missing");
         }
         if (lateEvents > 0) {

@@ -7,7 +7,8 @@ import sun.misc.SignalHandler;
 /**
  * Ctrl-C (SIGINT) and SIGTERM ask the capture loop to stop, so it can detach, drain, flush and
  * summarise before exiting, instead of the JVM exiting under it. A second signal while
- * stopping exits at once (the kernel then detaches the programs as their descriptors close).
+ * stopping (half a second or more after the first) exits at once (the kernel then detaches the
+ * programs as their descriptors close). Before a capture is loaded, a signal ends netcap at once.
  *
  * <p>A signal that is ignored when netcap starts is taken over all the same, as tcpdump does:
  * a non-interactive shell starts its background jobs ({@code netcap … &}) with SIGINT ignored,
@@ -15,43 +16,96 @@ import sun.misc.SignalHandler;
  * ignored at the time (it quietly keeps it ignored), so such a signal is first set back to its
  * default action, then handled. The original disposition is restored on {@link #uninstall()}.
  */
-final class StopSignal {
+public final class StopSignal {
     private static final String[] SIGNALS = {"INT", "TERM"};
+    /**
+     * A repeat this close to the first signal is the same request delivered twice, not an
+     * impatient second Ctrl-C: timeout(1) signals netcap and then its whole process group, and a
+     * terminal's Ctrl-C reaches every process of the foreground group. Measured between
+     * timeout's two deliveries: microseconds.
+     */
+    static final long REPEAT_NANOS = 500_000_000L;
+    private static final SignalHandler[] PREVIOUS = new SignalHandler[SIGNALS.length];
+    private static boolean takenOver;
+    /** The running capture's, from load to close; null during start-up. */
+    private static volatile StopSignal active;
 
     private volatile boolean requested;
-    private final SignalHandler[] previous = new SignalHandler[SIGNALS.length];
+    private volatile long firstNanos;
 
-    static StopSignal install() {
-        StopSignal s = new StopSignal();
+    private StopSignal() {
+    }
+
+    /**
+     * Takes SIGINT and SIGTERM over for the whole run, at the start of a capture command, so that
+     * a signal during start-up (compiling a long filter, clang, loading) is not lost where it
+     * was ignored: then netcap ends at once, as the default action would, since nothing is
+     * loaded yet that needs draining or flushing. Idempotent.
+     */
+    public static synchronized void takeOver() {
+        if (takenOver) {
+            return;
+        }
         for (int i = 0; i < SIGNALS.length; i++) {
             Signal signal = new Signal(SIGNALS[i]);
-            SignalHandler handler = s::onSignal;
-            s.previous[i] = Signal.handle(signal, handler);
-            if (s.previous[i] == SignalHandler.SIG_IGN) {
+            SignalHandler handler = StopSignal::dispatch;
+            PREVIOUS[i] = Signal.handle(signal, handler);
+            if (PREVIOUS[i] == SignalHandler.SIG_IGN) {
                 // The JVM returned without installing anything: un-ignore, then install for real.
                 ProcessLibc.resetSignalToDefault(signal.getNumber());
                 Signal.handle(signal, handler);
             }
         }
+        takenOver = true;
+    }
+
+    /** From here on (a program is being loaded) a signal asks this capture to stop. */
+    static StopSignal install() {
+        takeOver();
+        StopSignal s = new StopSignal();
+        active = s;
         return s;
     }
 
-    private void onSignal(Signal sig) {
-        if (requested) {
+    private static void dispatch(Signal sig) {
+        StopSignal s = active;
+        if (s == null) {
+            System.err.println("netcap: stopped by SIG" + sig.getName() + " before capturing started");
+            System.err.flush();
             Runtime.getRuntime().halt(128 + sig.getNumber());
         }
-        requested = true;
+        s.onSignal(sig);
+    }
+
+    private void onSignal(Signal sig) {
+        long now = System.nanoTime();
+        if (!requested) {
+            firstNanos = now;
+            requested = true;
+        } else if (now - firstNanos >= REPEAT_NANOS) {
+            Runtime.getRuntime().halt(128 + sig.getNumber());
+        }
     }
 
     boolean requested() {
         return requested;
     }
 
+    /** The capture is over: the signals go back to what they were when netcap started. */
     void uninstall() {
-        for (int i = 0; i < SIGNALS.length; i++) {
-            if (previous[i] != null) {
-                Signal.handle(new Signal(SIGNALS[i]), previous[i]);
+        synchronized (StopSignal.class) {
+            if (active == this) {
+                active = null;
             }
+            if (!takenOver) {
+                return;
+            }
+            for (int i = 0; i < SIGNALS.length; i++) {
+                if (PREVIOUS[i] != null) {
+                    Signal.handle(new Signal(SIGNALS[i]), PREVIOUS[i]);
+                }
+            }
+            takenOver = false;
         }
     }
 }

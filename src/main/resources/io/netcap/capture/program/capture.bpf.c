@@ -109,8 +109,6 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 
 	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
 		cnt->lost++;
-	else if (s->ev.flags & NETCAP_EVENT_TRUNCATED)
-		cnt->truncated++;
 	return 0;
 }
 

@@ -43,7 +43,6 @@ struct netcap_counters {
 	__u64 lost;        /* ... but the event did not fit in the ring buffer */
 	__u64 unlocated;   /* ... but the packet's start could not be found */
 	__u64 partial;     /* ... whose bytes (up to the copy size) could not all be read: filtered on part */
-	__u64 truncated;   /* events sent with NETCAP_EVENT_TRUNCATED */
 };
 
 /* One count per distinct (stack, hook, reason) in netcap backtrace; stack_id < 0: no stack. */
@@ -90,7 +89,7 @@ NETCAP_ASSERT_OFFSET(reason, 44);
 NETCAP_ASSERT_OFFSET(link_type, 48);
 NETCAP_ASSERT_OFFSET(dev, 56);
 _Static_assert(sizeof(struct netcap_event) == 72, "netcap_event size changed");
-_Static_assert(sizeof(struct netcap_counters) == 48, "netcap_counters size changed");
+_Static_assert(sizeof(struct netcap_counters) == 40, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 24, "netcap_config layout changed");

@@ -19,6 +19,7 @@ public final class ProcessProbe {
         switch (args[0]) {
             case "stop-signal" -> stopSignal();
             case "restore" -> restore();
+            case "start-up" -> startUp();
             case "stdout-reader" -> stdoutReader(Long.parseLong(args[1]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -39,6 +40,14 @@ public final class ProcessProbe {
         System.err.flush();
         Thread.sleep(10_000); // a second signal exits at once, with 128 + its number
         System.exit(0);
+    }
+
+    /** Takes the signals over as a capture command starts, then "compiles" for 10 s (no capture loaded yet). */
+    private static void startUp() throws InterruptedException {
+        StopSignal.takeOver();
+        ready();
+        Thread.sleep(10_000);
+        System.exit(NOT_SIGNALLED);
     }
 
     /** Installs and uninstalls, then prints the SigIgn line of /proc/self/status. */

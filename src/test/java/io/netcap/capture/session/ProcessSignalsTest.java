@@ -74,8 +74,38 @@ class ProcessSignalsTest {
             assertEquals(0, sigIgn(p.pid()) & SIGINT_BIT, "SIGINT no longer ignored once netcap handles it");
             kill("INT", p.pid());
             assertEquals("stopping", err.readLine(), "the first SIGINT asks the capture to stop");
+            Thread.sleep(StopSignal.REPEAT_NANOS / 1_000_000 + 100);
             kill("INT", p.pid());
             assertEquals(130, exit(p, 5), "a second SIGINT exits at once with 128 + 2");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** timeout(1) signals netcap, then its process group: two signals microseconds apart are one request. */
+    @Test
+    void aSignalDeliveredTwiceAtOnceIsOneRequest() throws Exception {
+        Process p = probe(true, "stop-signal").start();
+        try {
+            BufferedReader err = awaitReady(p);
+            assertEquals(0, new ProcessBuilder("bash", "-c", "kill -INT " + p.pid() + "; kill -INT " + p.pid())
+                    .start().waitFor());
+            assertEquals("stopping", err.readLine());
+            assertTrue(p.isAlive() && !p.waitFor(1, TimeUnit.SECONDS), "still stopping, not cut short");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A SIGINT while netcap starts (long filter, clang, load) is not lost where it was ignored: netcap ends. */
+    @Test
+    void aSigintDuringStartUpEndsNetcap() throws Exception {
+        Process p = probe(true, "start-up").start();
+        try {
+            BufferedReader err = awaitReady(p);
+            kill("INT", p.pid());
+            assertEquals(130, exit(p, 5));
+            assertEquals("netcap: stopped by SIGINT before capturing started", err.readLine());
         } finally {
             p.destroyForcibly();
         }
@@ -103,6 +133,7 @@ class ProcessSignalsTest {
             BufferedReader err = awaitReady(p);
             kill("INT", p.pid());
             assertEquals("stopping", err.readLine());
+            Thread.sleep(StopSignal.REPEAT_NANOS / 1_000_000 + 100);
             kill("TERM", p.pid());
             assertEquals(143, exit(p, 5), "a SIGTERM while stopping exits at once with 128 + 15");
         } finally {
