@@ -57,6 +57,17 @@ class ErrorsIT extends KernelTest {
             assertShort(p, 1, "cannot write /nonexistent-dir/x.pcap: No such file or directory");
             assertEquals(1, p.stderr().split("cannot write", -1).length - 1, "said once: " + p.stderr());
         }
+        // opens, but refuses writes: said before anything is attached, naming the file
+        try (NetcapProcess p = NetcapProcess.start("skb", "-f", RX, "-w", "/proc/version")) {
+            assertShort(p, 1, "cannot write /proc/version: ");
+            assertFalse(p.stderr().contains("listening on"), p.stderr());
+        }
+        try (NetcapProcess p = NetcapProcess.start("skb", "-f", RX, "-w", "")) {
+            assertShort(p, 2, "-w: empty file name");
+        }
+        try (NetcapProcess p = NetcapProcess.start("skb", "-f", RX, "--netns", "/etc/passwd")) {
+            assertShort(p, 2, "--netns: /etc/passwd is not a namespace file");
+        }
     }
 
     @Test
