@@ -88,7 +88,7 @@ public final class HookResolver {
         if (spec.skbArg() > 0) {
             if (spec.skbArg() > params.size()) {
                 throw CaptureException.usage(spec.text() + ": tracepoint " + spec.name() + " has only "
-                        + params.size() + " arguments (" + describe(params) + ")");
+                        + plural(params.size(), "argument") + " (" + describe(params) + ")");
             }
             BtfParam p = params.get(spec.skbArg() - 1);
             if (!btf().skbArguments(params).contains(spec.skbArg())) {
@@ -135,8 +135,8 @@ public final class HookResolver {
             skbArg = skbs.get(0);
         } else if (params.isPresent() && !suffixed) {
             if (skbArg > params.get().size()) {
-                throw CaptureException.usage(spec.text() + ": " + name + " has only " + params.get().size()
-                        + " arguments (" + describe(params.get()) + ")");
+                throw CaptureException.usage(spec.text() + ": " + name + " has only "
+                        + plural(params.get().size(), "argument") + " (" + describe(params.get()) + ")");
             }
             BtfParam p = params.get().get(skbArg - 1);
             if (!btf().skbArguments(params.get()).contains(skbArg)) {
@@ -204,5 +204,9 @@ public final class HookResolver {
     private static String describe(List<BtfParam> params) {
         return params.stream().map(p -> "@" + p.index() + " " + p.typeName() + " " + p.name())
                 .collect(Collectors.joining(", "));
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
