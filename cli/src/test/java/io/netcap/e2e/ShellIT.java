@@ -74,6 +74,29 @@ class ShellIT extends KernelTest {
         }
     }
 
+    /**
+     * A SIGINT in the first moments, before netcap (or the JVM) has taken it over, is not lost:
+     * the launcher runs itself and java with SIGINT at its default (env --default-signal), so
+     * netcap ends with 130 whichever part of start-up the signal meets: the launcher's set-up
+     * check, the JVM starting, netcap compiling. (Only the launcher's first lines, a few
+     * milliseconds, stay deaf, as a C program is until it installs its handler.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0.05", "0.3", "1"})
+    void anEarlySigintToABackgroundJobEndsNetcap(String delay) throws Exception {
+        List<String> args = new ArrayList<>(List.of(delay, "--"));
+        args.addAll(netcap("launcher", "dump", "-e", "icmp", "-w", dir.resolve("early.pcap").toString()));
+        runScript("early-interrupt.sh", args);
+        assertFalse(Files.exists(dir.resolve("problem")), () -> read("problem") + "\nstderr:\n" + read("stderr"));
+        if (read("stderr").contains("listening on")) {
+            // already capturing (a warm start can be that quick): the ordinary stop
+            assertEquals("0", read("status").strip(), read("stderr"));
+            assertTrue(read("stderr").contains("packets captured"), read("stderr"));
+        } else {
+            assertEquals("130", read("status").strip(), read("stderr"));
+        }
+    }
+
     @Test
     void theDisplayPipedIntoHeadEndsWhenHeadHasItsLines() throws Exception {
         try (TestNetwork net = TestNetwork.create()) {

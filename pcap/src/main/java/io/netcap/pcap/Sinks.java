@@ -32,7 +32,7 @@ public final class Sinks {
         }
         if (spec.pcapToStdout()) {
             // stdout carries the pcap stream and nothing else: the stacks go to stderr
-            PcapWriter writer = new PcapWriter(stdout);
+            PcapWriter writer = new PcapWriter(stdout, spec.snapLength());
             return spec.stacks() ? new StackPrintingSink(writer, err) : writer;
         }
         if (spec.writeFile() != null) {

@@ -58,4 +58,17 @@ class StdoutOutputTest {
                 err.toString());
         assertFalse(Files.exists(Path.of("-")), "no file named - in the working directory");
     }
+
+    /** The stream's header declares -s, as a file's does. */
+    @Test
+    void theStdoutStreamDeclaresTheSnapLength() throws Exception {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        OutputSpec spec = new OutputSpec(Path.of("-"), false, false, List.of(), false, 100);
+        try (PacketSink sink = Sinks.open(spec, stdout, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()))) {
+            sink.flush();
+        }
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(stdout.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(100, header.getInt(16), "snaplen of the pcap header");
+    }
 }
