@@ -94,7 +94,10 @@ public record HookSpec(String text, HookKind kind, String category, String name,
                 return new HookSpec(t, kind, null, name, args[0], args[1]);
             }
             default -> throw new IllegalArgumentException("unknown hook prefix \"" + prefix + ":\" in " + t
-                    + "; use tracepoint:, tp:, tp_btf:, raw_tp:, kprobe: or fentry:");
+                    + "; use tracepoint:, tp:, tp_btf:, raw_tp:, kprobe: or fentry:"
+                    // CAT:EVENT is how tracefs and perf name a tracepoint
+                    + (t.matches("[A-Za-z_][A-Za-z0-9_]*:[A-Za-z_][A-Za-z0-9_]*") && !prefix.matches("u?k?(ret)?probe|usdt|fexit")
+                            ? " (a tracepoint is tracepoint:" + t + ")" : ""));
         }
     }
 

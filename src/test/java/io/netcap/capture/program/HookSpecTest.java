@@ -1,6 +1,7 @@
 package io.netcap.capture.program;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,9 +44,15 @@ class HookSpecTest {
         assertMessage("icmp_rcv@1@2@3", "at most two");
         assertMessage("tp_btf:kfree_skb@1@2", "at most one");
         assertMessage("uprobe:foo", "unknown hook prefix");
+        assertMessage("tcp:tcp_send_reset", "(a tracepoint is tracepoint:tcp:tcp_send_reset)");
+        assertFalse(messageOf("uprobe:foo").contains("a tracepoint is"), "uprobe: is no tracepoint category");
         assertMessage("icmp rcv", "bad hook");
         assertMessage("a,,b", "empty hook");
         assertMessage("tracepoint:net:a;rm -rf", "expected tracepoint:CATEGORY:EVENT");
+    }
+
+    private static String messageOf(String text) {
+        return assertThrows(IllegalArgumentException.class, () -> HookSpec.parseList(text)).getMessage();
     }
 
     private static void assertMessage(String text, String expected) {
