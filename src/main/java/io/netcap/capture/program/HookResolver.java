@@ -6,6 +6,7 @@ import io.netcap.capture.kernel.TraceFs;
 import io.netcap.bpf.btf.Btf;
 import io.netcap.bpf.btf.BtfParam;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.Plural;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class HookResolver {
         if (spec.skbArg() > 0) {
             if (spec.skbArg() > params.size()) {
                 throw CaptureException.usage(spec.text() + ": tracepoint " + spec.name() + " has only "
-                        + plural(params.size(), "argument") + " (" + describe(params) + ")");
+                        + Plural.of(params.size(), "argument") + " (" + describe(params) + ")");
             }
             BtfParam p = params.get(spec.skbArg() - 1);
             if (!btf().skbArguments(params).contains(spec.skbArg())) {
@@ -136,7 +137,7 @@ public final class HookResolver {
         } else if (params.isPresent() && !suffixed) {
             if (skbArg > params.get().size()) {
                 throw CaptureException.usage(spec.text() + ": " + name + " has only "
-                        + plural(params.get().size(), "argument") + " (" + describe(params.get()) + ")");
+                        + Plural.of(params.get().size(), "argument") + " (" + describe(params.get()) + ")");
             }
             BtfParam p = params.get().get(skbArg - 1);
             if (!btf().skbArguments(params.get()).contains(skbArg)) {
@@ -204,9 +205,5 @@ public final class HookResolver {
     private static String describe(List<BtfParam> params) {
         return params.stream().map(p -> "@" + p.index() + " " + p.typeName() + " " + p.name())
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String plural(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import io.netcap.bpf.BpfMap;
+import io.netcap.capture.Plural;
 import io.netcap.capture.kernel.KernelSymbols;
 import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
@@ -69,8 +70,8 @@ public final class BacktraceRunner {
             BacktraceReport counted = BacktraceReport.of(readCounts(attached, program));
             print(counted, report, program, request.expression(), out);
             KernelAbi.Counters t = attached.counters();
-            err.println(counted.total() + " packet" + (counted.total() == 1 ? "" : "s") + " counted in "
-                    + ExitSummary.plural(counted.entries().size(), "stack")
+            err.println(Plural.of(counted.total(), "packet") + " counted in "
+                    + Plural.of(counted.entries().size(), "stack")
                     + " (" + t.seen() + " seen at the hooks)");
             if (counted.withoutStack() > 0) {
                 err.println(counted.withoutStack() + " of them without a stack: the kernel could not record it");

@@ -1,5 +1,6 @@
 package io.netcap.capture.session;
 
+import io.netcap.capture.Plural;
 import io.netcap.capture.program.KernelAbi;
 import java.io.PrintWriter;
 
@@ -22,33 +23,29 @@ final class ExitSummary {
     /** @param truncatedWritten of the packets captured, those written cut short (marked truncated) */
     static void print(PrintWriter err, long captured, KernelAbi.Counters c, long lateEvents, long notWritten,
                       long truncatedWritten) {
-        err.println(plural(captured, "packet") + " captured");
-        err.println(plural(c.matched(), "packet") + " matched by the filter in the kernel (of " + c.seen()
+        err.println(Plural.of(captured, "packet") + " captured");
+        err.println(Plural.of(c.matched(), "packet") + " matched by the filter in the kernel (of " + c.seen()
                 + " seen at the hooks)");
-        err.println(plural(c.lost(), "packet") + " lost between kernel and user space"
+        err.println(Plural.of(c.lost(), "packet") + " lost between kernel and user space"
                 + (c.lost() > 0 ? " (try a larger --ring-size)" : ""));
         if (c.unlocated() > 0) {
-            err.println(plural(c.unlocated(), "skb") + " whose packet data could not be located");
+            err.println(Plural.of(c.unlocated(), "skb") + " whose packet data could not be located");
         }
         if (c.partial() > 0) {
-            err.println(plural(c.partial(), "packet") + " seen whose bytes the hook could not all read: the filter saw"
+            err.println(Plural.of(c.partial(), "packet") + " seen whose bytes the hook could not all read: the filter saw"
                     + " only their first part (see the warning at start)");
         }
         if (truncatedWritten > 0) {
-            err.println(plural(truncatedWritten, "packet") + " written cut short (marked truncated): bytes the hook could"
+            err.println(Plural.of(truncatedWritten, "packet") + " written cut short (marked truncated): bytes the hook could"
                     + " not read are missing");
         }
         if (lateEvents > 0) {
-            err.println(plural(lateEvents, "packet") + " out of time order: arrived after a later one was already"
+            err.println(Plural.of(lateEvents, "packet") + " out of time order: arrived after a later one was already"
                     + " written (kept with their own timestamps)");
         }
         if (notWritten > 0) {
-            err.println(plural(notWritten, "packet") + " not written: the reader of stdout had gone");
+            err.println(Plural.of(notWritten, "packet") + " not written: the reader of stdout had gone");
         }
         err.flush();
-    }
-
-    static String plural(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
