@@ -7,6 +7,7 @@
 # writes DIR/stdout, DIR/stderr, DIR/pid, DIR/status (netcap's exit status) and, when it went
 # wrong, DIR/problem. Every wait is bounded; netcap is killed if it does not stop.
 set -u
+. "$(dirname "$0")/interrupt-and-reap.sh"
 dir=$1 ns=$2 addr=$3 count=$4
 shift 5
 
@@ -27,15 +28,4 @@ until grep -q '^netcap: listening on' "$dir/stderr"; do
 done
 
 ip netns exec "$ns" ping -n -q -c "$count" -i 0.2 -W 2 -w $((count + 5)) "$addr" >/dev/null
-kill -INT "$pid"
-
-deadline=$((SECONDS + 30))
-while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-  sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-  echo "netcap still ran 30 s after kill -INT" >"$dir/problem"
-  kill -KILL "$pid"
-fi
-wait "$pid"
-echo $? >"$dir/status"
+interrupt_and_reap "$pid" "$dir"

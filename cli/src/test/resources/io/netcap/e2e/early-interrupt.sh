@@ -5,6 +5,7 @@
 # usage: early-interrupt.sh DIR DELAY -- NETCAP-COMMAND...
 # writes DIR/stdout, DIR/stderr, DIR/pid, DIR/status and, when netcap did not stop, DIR/problem.
 set -u
+. "$(dirname "$0")/interrupt-and-reap.sh"
 dir=$1 delay=$2
 shift 3
 
@@ -12,15 +13,4 @@ shift 3
 pid=$!
 echo "$pid" >"$dir/pid"
 sleep "$delay"
-kill -INT "$pid"
-
-deadline=$((SECONDS + 30))
-while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-  sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-  echo "netcap still ran 30 s after kill -INT" >"$dir/problem"
-  kill -KILL "$pid"
-fi
-wait "$pid"
-echo $? >"$dir/status"
+interrupt_and_reap "$pid" "$dir"

@@ -1,0 +1,17 @@
+# Sourced by the job scripts next to it. interrupt_and_reap PID DIR: sends PID SIGINT, as a
+# script stops tcpdump; waits up to 30 s for it to end (then SIGKILL, said in DIR/problem); writes
+# its exit status to DIR/status.
+interrupt_and_reap() {
+  local pid=$1 dir=$2
+  local deadline=$((SECONDS + 30))
+  kill -INT "$pid"
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "netcap still ran 30 s after kill -INT" >"$dir/problem"
+    kill -KILL "$pid"
+  fi
+  wait "$pid"
+  echo $? >"$dir/status"
+}
