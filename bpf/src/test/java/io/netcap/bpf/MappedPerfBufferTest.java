@@ -1,5 +1,6 @@
 package io.netcap.bpf;
 
+import static io.netcap.bpf.RecordCollector.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,19 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class MappedPerfBufferTest {
     /** Collects copies of the samples a drain delivers. */
-    private static final class Collector implements RecordConsumer {
-        final List<byte[]> records = new ArrayList<>();
-
-        @Override
-        public void accept(ByteBuffer record, int size) {
-            assertEquals(0, record.position());
-            assertEquals(size, record.remaining());
-            assertEquals(ByteOrder.nativeOrder(), record.order());
-            byte[] copy = new byte[size];
-            record.get(copy);
-            records.add(copy);
-        }
-    }
 
     @Test
     void theReaderIsWokenEverySixteenthOfABuffer() {
@@ -97,7 +85,7 @@ class MappedPerfBufferTest {
         private List<List<byte[]>> drainAll(MappedPerfBuffer perf) {
             List<List<byte[]>> perBuffer = new ArrayList<>();
             for (int i = 0; i < perf.bufferCount(); i++) {
-                Collector seen = new Collector();
+                RecordCollector seen = new RecordCollector();
                 assertTrue(perf.drain(i, Integer.MAX_VALUE, seen));
                 perBuffer.add(seen.records);
             }
@@ -168,7 +156,7 @@ class MappedPerfBufferTest {
                 assertEquals(0, emit(object, 10, 0));
                 int filled = -1;
                 for (int i = 0; i < perf.bufferCount(); i++) {
-                    Collector seen = new Collector();
+                    RecordCollector seen = new RecordCollector();
                     boolean whole = perf.drain(i, 3, seen);
                     if (!seen.records.isEmpty()) {
                         filled = i;
@@ -176,7 +164,7 @@ class MappedPerfBufferTest {
                         assertEquals(3, seen.records.size());
                     }
                 }
-                Collector rest = new Collector();
+                RecordCollector rest = new RecordCollector();
                 assertTrue(perf.drain(filled, 100, rest));
                 assertEquals(7, rest.records.size());
                 assertEquals(3, rest.records.get(0)[0], "continues where the first drain stopped");
@@ -189,7 +177,7 @@ class MappedPerfBufferTest {
                 MappedPerfBuffer perf = new MappedPerfBuffer(object.map("events"), 1);
                 perf.close();
                 perf.close();
-                assertThrows(IllegalStateException.class, () -> perf.drain(0, 1, new Collector()));
+                assertThrows(IllegalStateException.class, () -> perf.drain(0, 1, new RecordCollector()));
                 assertThrows(IllegalStateException.class, () -> perf.await(0));
                 assertThrows(IllegalArgumentException.class, () -> new MappedPerfBuffer(object.map("events"), 3));
                 try (MappedPerfBuffer again = new MappedPerfBuffer(object.map("events"), 1)) {
@@ -215,7 +203,7 @@ class MappedPerfBufferTest {
             area.lost(2);
             area.sample(written[3]);
             area.sample(written[4]);
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertTrue(perf.drain(0, 100, seen));
             assertEquals(written.length, seen.records.size());
             for (int i = 0; i < written.length; i++) {
@@ -231,10 +219,10 @@ class MappedPerfBufferTest {
             ArrayArea area = new ArrayArea(256);
             MappedPerfBuffer perf = new MappedPerfBuffer("test", area);
             area.sample(bytes(180, 1)); // 8 + 4 + 180 = 192 bytes
-            assertTrue(perf.drain(0, 10, new Collector()));
+            assertTrue(perf.drain(0, 10, new RecordCollector()));
             byte[] wrapping = bytes(100, 7);
             area.sample(wrapping);
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertTrue(perf.drain(0, 10, seen));
             assertArrayEquals(wrapping, ArrayArea.unpadded(seen.records.get(0), 100));
         }
@@ -244,11 +232,11 @@ class MappedPerfBufferTest {
             ArrayArea area = new ArrayArea(256);
             MappedPerfBuffer perf = new MappedPerfBuffer("test", area);
             area.sample(bytes(236, 1)); // 248 bytes: the next header fills the last 8 bytes
-            assertTrue(perf.drain(0, 10, new Collector()));
+            assertTrue(perf.drain(0, 10, new RecordCollector()));
             byte[] next = bytes(30, 9);
             area.sample(next);
             area.lost(3); // and a notice whose count sits past the end too
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertTrue(perf.drain(0, 10, seen));
             assertArrayEquals(next, ArrayArea.unpadded(seen.records.get(0), 30));
             assertEquals(3, perf.lostSamples());
@@ -261,7 +249,7 @@ class MappedPerfBufferTest {
             for (int i = 0; i < 10; i++) {
                 area.sample(bytes(4, i)); // 16 bytes each
             }
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertFalse(perf.drain(0, 3, seen));
             assertEquals(3, seen.records.size());
             assertEquals(48, area.tail, "the space of the three is the kernel's again");
@@ -295,12 +283,12 @@ class MappedPerfBufferTest {
             for (int i = 0; i < 40; i++) {
                 area.sample(bytes(20, i)); // 32 bytes each, 1280 in all: more than the buffer
                 if (i == 29) {
-                    assertTrue(perf.drain(0, 100, new Collector()));
+                    assertTrue(perf.drain(0, 100, new RecordCollector()));
                     stores.clear();
                 }
             }
             // 960 read first; the ten others (320 bytes) cross a quarter (256) once
-            assertTrue(perf.drain(0, 100, new Collector()));
+            assertTrue(perf.drain(0, 100, new RecordCollector()));
             assertEquals(List.of(960L + 256, 1280L), stores);
         }
 
@@ -333,7 +321,7 @@ class MappedPerfBufferTest {
             a.sample(bytes(4, 1));
             b.sample(bytes(4, 2));
             b.sample(bytes(4, 3));
-            Collector fromB = new Collector();
+            RecordCollector fromB = new RecordCollector();
             assertTrue(perf.drain(1, 10, fromB));
             assertEquals(2, fromB.records.size());
             assertEquals(0, a.tail, "buffer 0 untouched");
@@ -344,12 +332,12 @@ class MappedPerfBufferTest {
             ArrayArea area = new ArrayArea(256);
             MappedPerfBuffer perf = new MappedPerfBuffer("test", area);
             area.header(77, 16);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> perf.drain(0, 10, new Collector()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> perf.drain(0, 10, new RecordCollector()));
             assertTrue(e.getMessage().contains("record type 77"), e.getMessage());
             ArrayArea zero = new ArrayArea(256);
             zero.header(MappedPerfBuffer.PERF_RECORD_SAMPLE, 0);
             assertThrows(IllegalStateException.class,
-                    () -> new MappedPerfBuffer("test", zero).drain(0, 10, new Collector()));
+                    () -> new MappedPerfBuffer("test", zero).drain(0, 10, new RecordCollector()));
         }
 
         @Test
@@ -357,18 +345,9 @@ class MappedPerfBufferTest {
             MappedPerfBuffer perf = new MappedPerfBuffer("test", new ArrayArea(256));
             perf.close();
             perf.close();
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> perf.drain(0, 1, new Collector()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> perf.drain(0, 1, new RecordCollector()));
             assertEquals("perf buffer test is closed", e.getMessage());
         }
-    }
-
-    /** {@code length} bytes counting up from {@code first}. */
-    private static byte[] bytes(int length, int first) {
-        byte[] b = new byte[length];
-        for (int i = 0; i < length; i++) {
-            b[i] = (byte) (first + i);
-        }
-        return b;
     }
 
     /** One CPU's buffer in a byte array, written as the kernel lays records out. */

@@ -1,5 +1,6 @@
 package io.netcap.bpf;
 
+import static io.netcap.bpf.RecordCollector.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,19 +28,6 @@ class MappedRingBufferTest {
     private static final int FORCE_WAKEUP = 2;
 
     /** Collects copies of the records a drain delivers. */
-    private static final class Collector implements RecordConsumer {
-        final List<byte[]> records = new ArrayList<>();
-
-        @Override
-        public void accept(ByteBuffer record, int size) {
-            assertEquals(0, record.position());
-            assertEquals(size, record.remaining());
-            assertEquals(ByteOrder.nativeOrder(), record.order());
-            byte[] copy = new byte[size];
-            record.get(copy);
-            records.add(copy);
-        }
-    }
 
     @Test
     void aRecordSpansItsHeaderAndDataRoundedUpToEightBytes() {
@@ -121,7 +109,7 @@ class MappedRingBufferTest {
         void recordsOfVariedSizesArriveIntactAndInOrder() {
             try (BpfObject object = TestPrograms.load("mring", EMITTER);
                  MappedRingBuffer ring = new MappedRingBuffer(object.map("events"))) {
-                Collector seen = new Collector();
+                RecordCollector seen = new RecordCollector();
                 assertEquals(0, ring.drain(seen), "nothing emitted yet");
                 byte[] payload = payload(new Random(1));
                 int[][] slices = {{0, 0}, {5, 1}, {9, 7}, {100, 8}, {3, 9}, {1000, 100}, {17, 1000}, {2047, 2047}};
@@ -161,7 +149,7 @@ class MappedRingBufferTest {
                     int[][] plan = slices.toArray(new int[0][]);
                     // Fails with 3 (ENOSPC) unless the previous drain gave the space back.
                     assertEquals(0, emit(object, NO_FLAGS, -1, payload, plan), "round " + round);
-                    Collector seen = new Collector();
+                    RecordCollector seen = new RecordCollector();
                     assertEquals(plan.length, ring.drain(seen), "round " + round);
                     assertSlices(payload, plan, seen.records);
                     written += bytes;
@@ -178,7 +166,7 @@ class MappedRingBufferTest {
                 byte[] payload = payload(new Random(2));
                 int[][] slices = {{0, 10}, {0, 0}, {20, 30}};
                 assertEquals(0, emit(object, NO_FLAGS, 1, payload, slices));
-                Collector seen = new Collector();
+                RecordCollector seen = new RecordCollector();
                 assertEquals(2, ring.drain(seen));
                 assertSlices(payload, new int[][] {slices[0], slices[2]}, seen.records);
                 assertEquals(0, ring.drain(seen));
@@ -205,7 +193,7 @@ class MappedRingBufferTest {
                 assertTrue(ring.await(10_000));
                 assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken, not timed out");
                 assertEquals(0, writer.get(10, TimeUnit.SECONDS));
-                Collector seen = new Collector();
+                RecordCollector seen = new RecordCollector();
                 assertEquals(1, ring.drain(seen));
                 assertSlices(payload, one, seen.records);
 
@@ -230,7 +218,7 @@ class MappedRingBufferTest {
                 // No wakeup comes, so this may time out with the records there: drain regardless.
                 ring.await(200);
                 assertEquals(0, writer.get(10, TimeUnit.SECONDS));
-                Collector seen = new Collector();
+                RecordCollector seen = new RecordCollector();
                 assertEquals(3, ring.drain(seen));
                 assertSlices(payload, slices, seen.records);
 
@@ -334,7 +322,7 @@ class MappedRingBufferTest {
             for (byte[] record : written) {
                 memory.write(record);
             }
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(written.length, ring.drain(seen));
             assertArrayEquals(written, seen.records.toArray(new byte[0][]));
             assertEquals(memory.producer, memory.consumer);
@@ -346,10 +334,10 @@ class MappedRingBufferTest {
             ArrayRing memory = new ArrayRing(256);
             MappedRingBuffer ring = new MappedRingBuffer("test", memory);
             memory.write(bytes(200, 1));
-            assertEquals(1, ring.drain(new Collector()));
+            assertEquals(1, ring.drain(new RecordCollector()));
             byte[] wrapping = bytes(100, 7);
             memory.write(wrapping);
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(1, ring.drain(seen));
             assertArrayEquals(wrapping, seen.records.get(0));
         }
@@ -365,12 +353,12 @@ class MappedRingBufferTest {
             for (int i = 0; i < 30; i++) {
                 memory.write(bytes(16, i));
             }
-            assertEquals(30, ring.drain(new Collector()));
+            assertEquals(30, ring.drain(new RecordCollector()));
             for (int i = 30; i < 60; i++) {
                 memory.write(bytes(16, i));
             }
             published.clear();
-            assertEquals(30, ring.drain(new Collector()));
+            assertEquals(30, ring.drain(new RecordCollector()));
             // Quarter ring = 256 bytes = 11 records of 24; 720 bytes: two intermediate stores + the last.
             assertEquals(List.of(720L + 264, 720L + 528, 1440L), published);
         }
@@ -382,7 +370,7 @@ class MappedRingBufferTest {
             memory.write(bytes(4, 1));
             long busy = memory.reserve(16);
             memory.write(bytes(4, 3));
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(1, ring.drain(seen));
             assertEquals(0, ring.drain(seen), "still busy");
             memory.commit(busy, bytes(16, 2), false);
@@ -396,7 +384,7 @@ class MappedRingBufferTest {
             MappedRingBuffer ring = new MappedRingBuffer("test", memory);
             memory.commit(memory.reserve(40), bytes(40, 1), true);
             memory.write(bytes(4, 2));
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(1, ring.drain(seen));
             assertArrayEquals(bytes(4, 2), seen.records.get(0));
             assertEquals(memory.producer, memory.consumer);
@@ -419,7 +407,7 @@ class MappedRingBufferTest {
                 }
             })));
             assertEquals(2 * 16, memory.consumer, "past the record the consumer threw for");
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(2, ring.drain(seen));
             assertArrayEquals(new byte[][] {bytes(4, 2), bytes(4, 3)}, seen.records.toArray(new byte[0][]));
         }
@@ -432,7 +420,7 @@ class MappedRingBufferTest {
             memory.write(bytes(3, 1));
             memory.write(big);
             memory.write(bytes(3, 2));
-            Collector seen = new Collector();
+            RecordCollector seen = new RecordCollector();
             assertEquals(3, ring.drain(seen));
             assertArrayEquals(big, seen.records.get(1));
             assertArrayEquals(bytes(3, 2), seen.records.get(2));
@@ -445,18 +433,10 @@ class MappedRingBufferTest {
             ring.close();
             ring.close();
             assertEquals(1, memory.closes);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.drain(new Collector()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.drain(new RecordCollector()));
             assertEquals("ring buffer test is closed", e.getMessage());
         }
 
-        /** {@code length} bytes counting up from {@code first}. */
-        private static byte[] bytes(int length, int first) {
-            byte[] b = new byte[length];
-            for (int i = 0; i < length; i++) {
-                b[i] = (byte) (first + i);
-            }
-            return b;
-        }
     }
 
     /** A ring in a byte array with a producer that writes records as the kernel lays them out. */
