@@ -84,7 +84,7 @@ class ShellIT extends KernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"0.05", "0.3", "1"})
     void anEarlySigintToABackgroundJobEndsNetcap(String delay) throws Exception {
-        List<String> args = new ArrayList<>(List.of(delay, "--"));
+        List<String> args = new ArrayList<>(List.of(delay, "INT", "--"));
         args.addAll(netcap("launcher", "dump", "-e", "icmp", "-w", dir.resolve("early.pcap").toString()));
         runScript("early-interrupt.sh", args);
         assertFalse(Files.exists(dir.resolve("problem")), () -> read("problem") + "\nstderr:\n" + read("stderr"));
@@ -95,6 +95,37 @@ class ShellIT extends KernelTest {
         } else {
             assertEquals("130", read("status").strip(), read("stderr"));
         }
+    }
+
+    /**
+     * The same signal while the launcher's set-up is rebuilding the start-up archive (a jar newer
+     * than the archive, as after every build): set-up and everything it started end, and so does
+     * the launcher, by that signal, instead of the signal waiting for set-up and being forgotten.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void aSignalDuringTheLaunchersSetUpEndsItAndEverythingSetUpStarted(String signal) throws Exception {
+        Path jar = ROOT.resolve("cli/target/netcap.jar");
+        assertTrue(jar.toFile().setLastModified(System.currentTimeMillis()), "could not touch " + jar);
+        List<String> args = new ArrayList<>(List.of("0.3", signal, "--"));
+        args.addAll(netcap("launcher", "dump", "-e", "icmp", "-w", dir.resolve("early.pcap").toString()));
+        runScript("early-interrupt.sh", args);
+        assertFalse(Files.exists(dir.resolve("problem")), () -> read("problem") + "\nstderr:\n" + read("stderr"));
+        assertEquals(signal.equals("INT") ? "130" : "143", read("status").strip(), read("stderr"));
+        assertTrue(read("stderr").contains("stopped by SIG" + signal + " during set-up"), read("stderr"));
+        assertFalse(read("stderr").contains("listening on"), read("stderr"));
+        assertNoSetUpLeft();
+    }
+
+    /** Nothing of the launcher's set-up (its script, the archive capture's java) outlives the launcher. */
+    private static void assertNoSetUpLeft() {
+        String jar = ROOT.resolve("cli/target/netcap.jar").toAbsolutePath().normalize().toString();
+        String setup = ROOT.resolve("scripts/setup").toAbsolutePath().normalize().toString();
+        List<String> left = ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(setup) || (c.contains(jar) && c.contains("ArchiveClassesAtExit")))
+                .toList();
+        assertTrue(left.isEmpty(), "set-up processes left after the launcher ended: " + left);
     }
 
     @Test

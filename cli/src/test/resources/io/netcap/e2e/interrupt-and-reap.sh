@@ -1,15 +1,15 @@
-# Sourced by the job scripts next to it. interrupt_and_reap PID DIR: sends PID SIGINT, as a
-# script stops tcpdump; waits up to 30 s for it to end (then SIGKILL, said in DIR/problem); writes
-# its exit status to DIR/status.
+# Sourced by the job scripts next to it. interrupt_and_reap PID DIR [SIGNAL]: sends PID SIGNAL
+# (SIGINT unless given), as a script stops tcpdump; waits up to 30 s for it to end (then
+# SIGKILL, said in DIR/problem); writes its exit status to DIR/status.
 interrupt_and_reap() {
-  local pid=$1 dir=$2
+  local pid=$1 dir=$2 signal=${3:-INT}
   local deadline=$((SECONDS + 30))
-  kill -INT "$pid"
+  kill -"$signal" "$pid"
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "netcap still ran 30 s after kill -INT" >"$dir/problem"
+    echo "netcap still ran 30 s after kill -$signal" >"$dir/problem"
     kill -KILL "$pid"
   fi
   wait "$pid"
