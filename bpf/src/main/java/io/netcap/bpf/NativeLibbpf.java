@@ -169,6 +169,19 @@ final class NativeLibbpf {
         @SaveError
         Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String funcName);
 
+        // struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog, pid_t pid,
+        //         const char *binary_path, size_t func_offset, const struct bpf_uprobe_opts *opts);
+        @SaveError
+        Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, @size_t long funcOffset,
+                                                Pointer opts);
+
+        // struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, pid_t pid,
+        //         const char *binary_path, const char *usdt_provider, const char *usdt_name,
+        //         const struct bpf_usdt_opts *opts);
+        @SaveError
+        Pointer bpf_program__attach_usdt(Pointer prog, int pid, String binaryPath, String provider, String name,
+                                         Pointer opts);
+
         // int bpf_program__set_attach_target(struct bpf_program *prog, int attach_prog_fd,
         //                                    const char *attach_func_name);
         @SaveError

@@ -5,10 +5,10 @@ package io.netcap.capture.program;
  * and a copy of the captured bytes, decoded by {@link KernelAbi#decodeEvent}.
  *
  * @param monotonicNanos bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC)
- * @param skb            the sk_buff's address
+ * @param skb            the sk_buff's address (user-space hooks: the rte_mbuf's, or the buffer's)
  * @param hook           index of the hook in the -f list
  * @param wireLength     length of the packet from its first captured byte
- * @param ifindex        skb->dev->ifindex, 0 without a device
+ * @param ifindex        skb->dev->ifindex, 0 without a device; at mbuf hooks the mbuf's port
  * @param netnsInode     inode of the device's (or socket's) network namespace, 0 when unknown
  * @param stackId        id in the stack map, or {@link KernelAbi#NO_STACK}
  * @param reason         the hook's reason where it has one (drop, reset...: {@link Hook#reason()}
@@ -16,10 +16,11 @@ package io.netcap.capture.program;
  * @param linkType       pcap LINKTYPE_* of data (io.netcap.pcap.LinkType)
  * @param flags          {@link KernelAbi#FLAG_TRUNCATED}, {@link KernelAbi#FLAG_VLAN}
  * @param device         skb->dev->name, empty without a device
+ * @param pid            at a user-space hook, the process (tgid) it fired in; 0 at kernel hooks
  */
 public record CaptureEvent(long monotonicNanos, long skb, int hook, int wireLength, int ifindex,
                            long netnsInode, int stackId, int cpu, int reason, int linkType,
-                           int flags, String device, byte[] data) {
+                           int flags, String device, int pid, byte[] data) {
     public int capturedLength() {
         return data.length;
     }

@@ -38,6 +38,22 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
                 throw new IllegalArgumentException("hook " + hooks.get(i).spec() + " is not at its index " + i);
             }
         }
+        PacketSource source = sourceOf(hooks.get(0));
+        if (hooks.stream().anyMatch(h -> sourceOf(h) != source)) {
+            throw new IllegalArgumentException("one program captures from one source (skb, mbuf or raw), not several");
+        }
+        if (kind != ProgramKind.CAPTURE && source != PacketSource.SKB) {
+            throw new IllegalArgumentException(kind + " works on kernel sk_buffs only");
+        }
+    }
+
+    private static PacketSource sourceOf(Hook hook) {
+        return hook.user() == null ? PacketSource.SKB : hook.user().source();
+    }
+
+    /** What every hook of this program hands it: an skb, an mbuf or a raw buffer. */
+    public PacketSource source() {
+        return sourceOf(hooks.get(0));
     }
 
     /** The reason enums the hooks report, each to be decoded by its own (a drop reason is not a reset reason). */

@@ -20,9 +20,17 @@ import java.util.Objects;
  *                    decides how its value is named; null exactly when reasonLocation is -1
  * @param kprobeFallback an fentry hook the user wrote as a plain function: if the kernel refuses
  *                    fentry, the loader retries it as a kprobe
+ * @param user        for {@link HookKind#UPROBE} and {@link HookKind#USDT}: the binary, the
+ *                    packet's source and second argument; then target is the function or USDT
+ *                    probe name and skbLocation the 0-based argument holding the packet. Null for
+ *                    kernel hooks.
  */
 public record Hook(int index, String spec, HookKind kind, String category, String target,
-                   int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback) {
+                   int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback, UserProbe user) {
+    /** Registers that carry arguments on x86-64 (rdi, rsi, rdx, rcx, r8, r9). */
+    public static final int UPROBE_ARGS = 6;
+    /** Arguments libbpf's bpf_usdt_arg() reads (BPF_USDT_MAX_ARG_CNT). */
+    public static final int USDT_ARGS = 12;
 
     public Hook {
         Objects.requireNonNull(spec);
@@ -46,6 +54,24 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
         if (kprobeFallback && kind != HookKind.FENTRY) {
             throw new IllegalArgumentException("only fentry hooks fall back to kprobes: " + spec);
         }
+        if (kind.isUserSpace() != (user != null) || (user != null && user.binary() == null)) {
+            throw new IllegalArgumentException("a user-space hook needs its resolved binary, a kernel hook none: " + spec);
+        }
+        int maxArgs = kind == HookKind.UPROBE ? UPROBE_ARGS : USDT_ARGS;
+        if (user != null && (skbLocation >= maxArgs || user.secondArg() > maxArgs)) {
+            throw new IllegalArgumentException(kind.prefix() + " hooks read arguments 1.." + maxArgs + " only: " + spec);
+        }
+    }
+
+    /** A kernel hook. */
+    public Hook(int index, String spec, HookKind kind, String category, String target,
+                int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback) {
+        this(index, spec, kind, category, target, skbLocation, reasonLocation, reason, kprobeFallback, null);
+    }
+
+    /** A user-space hook (uprobe or USDT) at a resolved binary; the packet is in 1-based argument pointerArg. */
+    public static Hook user(int index, String spec, HookKind kind, String target, int pointerArg, UserProbe user) {
+        return new Hook(index, spec, kind, null, target, pointerArg - 1, -1, null, false, user);
     }
 
     /** A hook without a reason that does not fall back. */

@@ -6,8 +6,8 @@ package io.netcap.capture.program;
  * {@link #FUNCTION}, "a kernel function, however this kernel can hook it"; a resolved
  * {@link Hook} is always one kind of BPF program.
  *
- * <p>Every kind today hands the program an sk_buff ({@link PacketSource#SKB}); the user-space
- * kinds (uprobe and USDT, for DPDK mbufs and raw buffers) join this list with netcap mbuf/raw.
+ * <p>The kernel kinds hand the program an sk_buff ({@link PacketSource#SKB}); the user-space
+ * kinds ({@link #UPROBE}, {@link #USDT}) a DPDK mbuf or a raw buffer (netcap mbuf, netcap raw).
  */
 public enum HookKind {
     /** A classic tracepoint: the skb is a field of its record, found in tracefs. */
@@ -21,7 +21,11 @@ public enum HookKind {
     /** A kernel function through BTF (fentry/FUNC): typed arguments, plain loads. */
     FENTRY("fentry", true),
     /** A kernel function through a kprobe: arguments in registers, every read a helper call. */
-    KPROBE("kprobe", false);
+    KPROBE("kprobe", false),
+    /** A function of a user-space program or shared library: arguments in registers. */
+    UPROBE("uprobe", false),
+    /** A USDT probe (a .note.stapsdt entry) of a user-space program: arguments as its note describes. */
+    USDT("usdt", false);
 
     private final String prefix;
     private final boolean btfTyped;
@@ -43,6 +47,11 @@ public enum HookKind {
 
     public boolean isFunction() {
         return this == FUNCTION || this == FENTRY || this == KPROBE;
+    }
+
+    /** Whether the hook is in a user-space process (netcap mbuf, netcap raw) rather than the kernel. */
+    public boolean isUserSpace() {
+        return this == UPROBE || this == USDT;
     }
 
     /** Whether a BPF program of exactly this kind exists (every kind but {@link #FUNCTION}). */

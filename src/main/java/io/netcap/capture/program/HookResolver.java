@@ -43,6 +43,8 @@ public final class HookResolver {
                 case TP_BTF -> btfTracepoint(index, spec, HookKind.TP_BTF);
                 case RAW_TP -> btfTracepoint(index, spec, HookKind.RAW_TP);
                 case FUNCTION, KPROBE, FENTRY -> function(index, spec);
+                case UPROBE, USDT -> throw new IllegalArgumentException(
+                        "user-space hook " + spec.text() + " goes to UserHookResolver, not the kernel's resolver");
             };
         } catch (IOException e) {
             throw CaptureException.runtime("cannot resolve hook " + spec.text() + ": " + e.getMessage(), e);

@@ -21,10 +21,18 @@ import java.util.Set;
  * @param kind     what kind of hook
  * @param category tracepoint category, else null
  * @param name     tracepoint event or function name
- * @param skbArg   1-based skb argument, 0 when not given
+ * @param skbArg   1-based skb argument, 0 when not given; at a user-space hook, the packet's argument
  * @param extraArg 1-based extra argument, 0 when not given
+ * @param user     at a user-space hook (netcap mbuf/raw, {@link #parseUserList}): the binary as
+ *                 written, the source, the second argument and -p; null at kernel hooks
  */
-public record HookSpec(String text, HookKind kind, String category, String name, int skbArg, int extraArg) {
+public record HookSpec(String text, HookKind kind, String category, String name, int skbArg, int extraArg,
+                       UserProbe user) {
+
+    /** A kernel hook. */
+    public HookSpec(String text, HookKind kind, String category, String name, int skbArg, int extraArg) {
+        this(text, kind, category, name, skbArg, extraArg, null);
+    }
 
     /** Function names may carry compiler suffixes such as .isra.0 or .constprop.0. */
     private static final String FUNC_NAME = "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*";
@@ -101,6 +109,98 @@ public record HookSpec(String text, HookKind kind, String category, String name,
         }
     }
 
+    /**
+     * Parses a whole -f value of netcap mbuf or netcap raw: comma-separated points, each
+     * <ul>
+     *   <li>{@code [uprobe:][TARGET:]FUNC[@N[@M]]}: a function of TARGET (a binary or shared
+     *       library path; without it, the executable of -p PID or a library it has mapped);</li>
+     *   <li>{@code usdt:[TARGET:]PROVIDER:NAME[@N[@M]]}: a USDT probe, its arguments numbered as
+     *       in its note.</li>
+     * </ul>
+     * mbuf: argument N (default 1) is one {@code struct rte_mbuf *}, or with M an array of them
+     * and M their count. raw: N is the data pointer and M the length (default {@code @1@2}).
+     *
+     * @param pid -p, or -1 for every process
+     * @throws IllegalArgumentException a user-facing message for a malformed point
+     */
+    public static List<HookSpec> parseUserList(String value, PacketSource source, int pid) {
+        List<HookSpec> hooks = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String part : value.split(",", -1)) {
+            String text = part.strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty point in -f \"" + value + "\"");
+            }
+            HookSpec hook = parseUser(text, source, pid);
+            if (!seen.add(hook.identity())) {
+                throw new IllegalArgumentException("point " + text + " is given twice in -f");
+            }
+            hooks.add(hook);
+        }
+        return hooks;
+    }
+
+    /** One point of {@link #parseUserList}. */
+    public static HookSpec parseUser(String text, PacketSource source, int pid) {
+        String t = text.strip();
+        boolean usdt = t.startsWith(HookKind.USDT.prefix() + ":");
+        String rest = usdt ? t.substring(5) : t.startsWith(HookKind.UPROBE.prefix() + ":") ? t.substring(7) : t;
+        int at = rest.indexOf('@');
+        String where = at < 0 ? rest : rest.substring(0, at);
+        int[] args = new int[2];
+        splitArgs(t, "x" + (at < 0 ? "" : rest.substring(at)), args);
+        int max = usdt ? Hook.USDT_ARGS : Hook.UPROBE_ARGS;
+        for (int a : args) {
+            if (a > max) {
+                throw new IllegalArgumentException("bad argument @" + a + " in " + t + ": " + (usdt
+                        ? "USDT probes have at most " + Hook.USDT_ARGS + " arguments"
+                        : "a uprobe reads arguments 1.." + Hook.UPROBE_ARGS + " (those passed in registers)"));
+            }
+        }
+        String expected = usdt ? "usdt:[TARGET:]PROVIDER:NAME@N[@M]" : "[TARGET:]FUNCTION@N[@M]";
+        String target;
+        String provider = null;
+        String name;
+        if (usdt) {
+            int last = where.lastIndexOf(':');
+            int before = last < 0 ? -1 : where.lastIndexOf(':', last - 1);
+            if (last < 0) {
+                throw new IllegalArgumentException("bad USDT point " + t + ": expected " + expected
+                        + ", e.g. usdt:netcap_test:rx_mbuf@1");
+            }
+            name = where.substring(last + 1);
+            provider = where.substring(before + 1, last);
+            target = before < 0 ? null : where.substring(0, before);
+            if (!provider.matches(IDENT)) {
+                throw new IllegalArgumentException("bad USDT provider \"" + provider + "\" in " + t + ": expected " + expected);
+            }
+        } else {
+            int colon = where.lastIndexOf(':');
+            name = where.substring(colon + 1);
+            target = colon < 0 ? null : where.substring(0, colon);
+        }
+        if (!name.matches(IDENT)) {
+            throw new IllegalArgumentException("bad point " + t + ": \"" + name + "\" is not a C name; expected " + expected);
+        }
+        if (target != null && target.isBlank()) {
+            throw new IllegalArgumentException("bad point " + t + ": empty TARGET before \":\"; expected " + expected);
+        }
+        int pointer = args[0] == 0 ? 1 : args[0];
+        int second = args[1];
+        if (source == PacketSource.RAW && args[0] == 0) {
+            second = 2;
+        } else if (source == PacketSource.RAW && second == 0) {
+            throw new IllegalArgumentException("raw point " + t + " gives the data pointer but not the length: write "
+                    + name + "@" + pointer + "@M, M the length's argument");
+        }
+        if (second == pointer) {
+            throw new IllegalArgumentException("bad point " + t + ": the packet and the "
+                    + (source == PacketSource.RAW ? "length" : "count") + " cannot be the same argument");
+        }
+        HookKind kind = usdt ? HookKind.USDT : HookKind.UPROBE;
+        return new HookSpec(t, kind, null, name, pointer, second, new UserProbe(source, target, provider, second, pid));
+    }
+
     /** Splits NAME@P1@P2 into the name and up to two 1-based argument numbers. */
     private static String splitArgs(String text, String rest, int[] args) {
         String[] parts = rest.split("@", -1);
@@ -133,6 +233,8 @@ public record HookSpec(String text, HookKind kind, String category, String name,
         return switch (kind) {
             case TRACEPOINT -> tracepointText(category, name);
             case TP_BTF, RAW_TP -> kind + ":" + name;
+            case UPROBE -> "uprobe:" + user.binary() + ":" + name;
+            case USDT -> "usdt:" + user.binary() + ":" + user.provider() + ":" + name;
             default -> "function:" + name;
         };
     }

@@ -53,6 +53,7 @@ public final class KernelAbi {
     static final int EV_REASON = 44;
     static final int EV_LINK_TYPE = 48;
     static final int EV_FLAGS = 50;
+    static final int EV_PID = 52;
     static final int EV_DEV = 56;
     static final int DEVNAME_LEN = 16;
 
@@ -61,13 +62,14 @@ public final class KernelAbi {
     /** netcap_event.flags: the 802.1Q tag after the MAC addresses was put back from skb->vlan_tci. */
     public static final int FLAG_VLAN = 0x2;
 
-    // struct netcap_counters: five u64
-    public static final int COUNTERS_SIZE = 40;
+    // struct netcap_counters: six u64
+    public static final int COUNTERS_SIZE = 48;
     static final int CNT_SEEN = 0;
     static final int CNT_MATCHED = 8;
     static final int CNT_LOST = 16;
     static final int CNT_UNLOCATED = 24;
     static final int CNT_PARTIAL = 32;
+    static final int CNT_SKIPPED = 40;
 
     // struct netcap_drop_key
     public static final int DROP_KEY_SIZE = 16;
@@ -76,7 +78,7 @@ public final class KernelAbi {
     static final int KEY_REASON = 8;
 
     // struct netcap_config
-    public static final int CONFIG_SIZE = 56;
+    public static final int CONFIG_SIZE = 80;
     static final int CFG_CAPTURE_SIZE = 0;
     static final int CFG_COPY_SIZE = 4;
     static final int CFG_NETNS = 8;
@@ -87,6 +89,11 @@ public final class KernelAbi {
     static final int CFG_FAKE_HDR = 19;
     static final int CFG_IFNAME = 24;
     static final int CFG_IFNAME_MASK = 40;
+    static final int CFG_MBUF = 56;
+    static final int CFG_USER_LINK = 72;
+
+    // struct netcap_mbuf_layout: six u16 (and two of padding)
+    public static final int MBUF_LAYOUT_SIZE = 16;
 
     // struct netcap_layout
     public static final int LAYOUT_SIZE = 16;
@@ -106,15 +113,18 @@ public final class KernelAbi {
                 struct("netcap_event", EVENT_SIZE, "ts_ns", EV_TS_NS, "skb", EV_SKB, "hook", EV_HOOK,
                         "wire_len", EV_WIRE_LEN, "cap_len", EV_CAP_LEN, "ifindex", EV_IFINDEX, "netns", EV_NETNS,
                         "stack_id", EV_STACK_ID, "cpu", EV_CPU, "reason", EV_REASON, "link_type", EV_LINK_TYPE,
-                        "flags", EV_FLAGS, "dev", EV_DEV),
+                        "flags", EV_FLAGS, "pid", EV_PID, "dev", EV_DEV),
                 struct("netcap_counters", COUNTERS_SIZE, "seen", CNT_SEEN, "matched", CNT_MATCHED, "lost", CNT_LOST,
-                        "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL),
+                        "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL, "skipped", CNT_SKIPPED),
                 struct("netcap_drop_key", DROP_KEY_SIZE, "stack_id", KEY_STACK_ID, "hook", KEY_HOOK,
                         "reason", KEY_REASON),
                 struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
                         "netns", CFG_NETNS, "skb_data_offset", CFG_SKB_DATA_OFFSET, "stacks", CFG_STACKS,
                         "ifname_set", CFG_IFNAME_SET, "skb_data", CFG_SKB_DATA, "fake_hdr", CFG_FAKE_HDR,
-                        "ifname", CFG_IFNAME, "ifname_mask", CFG_IFNAME_MASK),
+                        "ifname", CFG_IFNAME, "ifname_mask", CFG_IFNAME_MASK, "mbuf", CFG_MBUF,
+                        "user_link", CFG_USER_LINK),
+                struct("netcap_mbuf_layout", MBUF_LAYOUT_SIZE, "buf_addr", 0, "data_off", 2, "port", 4, "pkt_len", 6,
+                        "data_len", 8, "next", 10),
                 struct("netcap_layout", LAYOUT_SIZE, "page_offset_base_addr", LAYOUT_PAGE_OFFSET_BASE,
                         "vmemmap_base_addr", LAYOUT_VMEMMAP_BASE));
     }
@@ -157,6 +167,7 @@ public final class KernelAbi {
                 Short.toUnsignedInt(b.getShort(base + EV_LINK_TYPE)),
                 Short.toUnsignedInt(b.getShort(base + EV_FLAGS)),
                 deviceName(b, base + EV_DEV),
+                b.getInt(base + EV_PID),
                 data);
     }
 
@@ -164,13 +175,19 @@ public final class KernelAbi {
      * One hook's counters, summed over CPUs (struct netcap_counters): packets seen at the hook,
      * matched by -i/--netns/the filter, lost on the way to user space, not located, and read only
      * in part before the filter ran (partial). Records cut short are counted as they are written.
+     * skipped: mbufs of an array argument beyond the per-call bound, never read (netcap mbuf).
      */
-    public record Counters(long seen, long matched, long lost, long unlocated, long partial) {
-        public static final Counters ZERO = new Counters(0, 0, 0, 0, 0);
+    public record Counters(long seen, long matched, long lost, long unlocated, long partial, long skipped) {
+        public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0);
+
+        /** Counters of a hook that skips nothing (every kernel hook). */
+        public Counters(long seen, long matched, long lost, long unlocated, long partial) {
+            this(seen, matched, lost, unlocated, partial, 0);
+        }
 
         public Counters plus(Counters o) {
             return new Counters(seen + o.seen, matched + o.matched, lost + o.lost, unlocated + o.unlocated,
-                    partial + o.partial);
+                    partial + o.partial, skipped + o.skipped);
         }
     }
 
@@ -184,7 +201,8 @@ public final class KernelAbi {
         for (int cpu = 0; cpu < cpus; cpu++) {
             int base = cpu * COUNTERS_SIZE;
             total = total.plus(new Counters(v.getLong(base + CNT_SEEN), v.getLong(base + CNT_MATCHED),
-                    v.getLong(base + CNT_LOST), v.getLong(base + CNT_UNLOCATED), v.getLong(base + CNT_PARTIAL)));
+                    v.getLong(base + CNT_LOST), v.getLong(base + CNT_UNLOCATED), v.getLong(base + CNT_PARTIAL),
+                    v.getLong(base + CNT_SKIPPED)));
         }
         return total;
     }
@@ -235,6 +253,12 @@ public final class KernelAbi {
         b.put(CFG_IFNAME_SET, (byte) (config.interfaceName() != null ? 1 : 0));
         b.put(CFG_SKB_DATA, (byte) (config.skbDataOffset() != null ? 1 : 0));
         b.put(CFG_FAKE_HDR, (byte) (config.fakeHeaders() ? 1 : 0));
+        int field = CFG_MBUF;
+        for (int offset : config.mbufLayout().fields().values()) {
+            b.putShort(field, (short) offset); // struct order, as netcap_mbuf_layout declares them
+            field += 2;
+        }
+        b.putShort(CFG_USER_LINK, (short) config.userLinkType());
         if (config.interfaceName() != null) {
             // at most 15 bytes (ProgramConfig checks), so the name stays NUL-terminated
             byte[] name = config.interfaceName().getBytes(StandardCharsets.UTF_8);
@@ -257,7 +281,18 @@ public final class KernelAbi {
                 + ", netns = " + Integer.toUnsignedLong(b.getInt(CFG_NETNS)) + ", skb_data_offset = "
                 + b.getInt(CFG_SKB_DATA_OFFSET) + ", stacks = " + b.get(CFG_STACKS) + ", ifname_set = "
                 + b.get(CFG_IFNAME_SET) + ", skb_data = " + b.get(CFG_SKB_DATA) + ", fake_hdr = " + b.get(CFG_FAKE_HDR)
-                + ", ifname = \"" + deviceName(b, CFG_IFNAME) + "\" }";
+                + ", ifname = \"" + deviceName(b, CFG_IFNAME) + "\", mbuf = { " + describeMbuf(b) + " }, user_link = "
+                + b.getShort(CFG_USER_LINK) + " }";
+    }
+
+    private static String describeMbuf(ByteBuffer b) {
+        StringBuilder s = new StringBuilder();
+        int field = CFG_MBUF;
+        for (String name : MbufLayout.DPDK_17_05.fields().keySet()) {
+            s.append(field == CFG_MBUF ? "" : ", ").append(name).append(" = ").append(b.getShort(field));
+            field += 2;
+        }
+        return s.toString();
     }
 
     /** A device name of NETCAP_DEVNAME_LEN bytes at {@code offset}, up to its NUL. */

@@ -15,9 +15,15 @@ import java.nio.charset.StandardCharsets;
  * @param netns         only packets in the network namespace with this inode; 0 for all (--netns)
  * @param skbDataOffset the packet starts at skb->data plus this, as raw IP (--skb-data); null to locate it
  * @param fakeHeaders   make up the Ethernet (and IP) header a packet does not have yet (--fake-hdr)
+ * @param mbufLayout    netcap mbuf: where struct rte_mbuf keeps its fields
+ * @param userLinkType  user-space hooks: the pcap link type of the buffers, Ethernet (1) or raw IP (101)
  */
 public record ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns,
-                            Integer skbDataOffset, boolean fakeHeaders) {
+                            Integer skbDataOffset, boolean fakeHeaders, MbufLayout mbufLayout, int userLinkType) {
+    /** pcap LINKTYPE_ETHERNET and LINKTYPE_RAW, the link types a user-space buffer may have. */
+    public static final int LINKTYPE_ETHERNET = 1;
+    public static final int LINKTYPE_RAW = 101;
+
     public static final int MAX_CAPTURE_SIZE = 65535;
     /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
     public static final int MIN_FILTER_BYTES = 2048;
@@ -41,10 +47,21 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
         if (fakeHeaders && skbDataOffset != null) {
             throw CaptureException.usage("--fake-hdr and --skb-data do not go together");
         }
+        java.util.Objects.requireNonNull(mbufLayout);
+        if (userLinkType != LINKTYPE_ETHERNET && userLinkType != LINKTYPE_RAW) {
+            throw new IllegalArgumentException("user-space buffers are Ethernet or raw IP, not link type " + userLinkType);
+        }
         if (skbDataOffset != null && Math.abs(skbDataOffset) > MAX_SKB_DATA_OFFSET) {
             throw CaptureException.usage("--skb-data-offset must be within -" + MAX_SKB_DATA_OFFSET + ".."
                     + MAX_SKB_DATA_OFFSET + ", not " + skbDataOffset);
         }
+    }
+
+    /** Settings of kernel hooks; user-space ones keep their defaults (DPDK 17.05+ mbufs, Ethernet). */
+    public ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns, Integer skbDataOffset,
+                         boolean fakeHeaders) {
+        this(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, MbufLayout.DPDK_17_05,
+                LINKTYPE_ETHERNET);
     }
 
     /** The defaults: 1514 bytes, no stacks, every device and namespace, headers located. */
@@ -65,6 +82,12 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
     }
 
     public ProgramConfig withStacks(boolean stacks) {
-        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders);
+        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, mbufLayout,
+                userLinkType);
+    }
+
+    /** These settings for a user-space capture: this mbuf layout and link type. */
+    public ProgramConfig forUserSpace(MbufLayout layout, int linkType) {
+        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, layout, linkType);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * not in the text ({@link ProgramConfig}), so changing them reuses the cached object.
  */
 public final class ProgramGenerator {
-    private static final String[] HEADERS = {"netcap_event.h", "netcap_kernel.h", "netcap_packet.h"};
+    private static final String[] HEADERS = {"netcap_event.h", "netcap_kernel.h", "netcap_packet.h", "netcap_user.h"};
 
     private ProgramGenerator() {
     }
@@ -26,6 +26,12 @@ public final class ProgramGenerator {
         slots.put("HOOK_COUNT", Integer.toString(program.hooks().size()));
         if (program.kind() == ProgramKind.CAPTURE) {
             slots.put("PERF_EVENTS", program.transport() == EventTransport.PERF_BUFFER ? "1" : "0");
+            slots.put("USER_SOURCE", Integer.toString(switch (program.source()) {
+                case SKB -> 0;
+                case MBUF -> 1;
+                case RAW -> 2;
+            }));
+            slots.put("USDT", program.hooks().stream().anyMatch(h -> h.kind() == HookKind.USDT) ? "1" : "0");
         }
         slots.put("SKB_DYNPTR", program.skbDynptr() ? "1" : "0");
         slots.put("FILTER_FUNCTIONS", program.filter().cSource());
@@ -66,6 +72,20 @@ public final class ProgramGenerator {
                 slots.put("SKB_ARG", Integer.toString(hook.skbLocation()));
                 slots.put("REASON_ARG", Integer.toString(hook.reasonLocation()));
             }
+            case UPROBE, USDT -> {
+                // the binary and the function or probe are given at attach, not in SEC(): one
+                // object serves every binary
+                UserProbe user = hook.user();
+                slots.put("HANDLER", user.array() ? "netcap_capture_user_array" : "netcap_capture_user");
+                slots.put("POINTER_ARG", Integer.toString(hook.skbLocation()));
+                if (hook.kind() == HookKind.UPROBE) {
+                    slots.put("SECOND", user.secondArg() == 0 ? "0"
+                            : "(__u16)NETCAP_UPROBE_ARG_" + (user.secondArg() - 1) + "(ctx)");
+                } else {
+                    slots.put("SECOND_ARG", Integer.toString(user.secondArg() - 1));
+                }
+            }
+            case FUNCTION -> throw new IllegalArgumentException("unresolved hook " + hook.spec());
         }
         return SourceTemplate.resource("hook_" + hook.kind().prefix() + ".bpf.c.in").fill(slots);
     }

@@ -3,6 +3,8 @@ package io.netcap.capture.program;
 import io.netcap.bpf.BpfException;
 import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.BpfObject;
+import io.netcap.bpf.BpfProgram;
+import io.netcap.bpf.Errno;
 import io.netcap.bpf.ClangCompiler;
 import io.netcap.bpf.ClangException;
 import io.netcap.capture.CaptureException;
@@ -34,13 +36,23 @@ public final class ProgramLoader {
      * kernel's memory layout, so it can read page fragments from the first packet on.
      */
     public static void attach(BpfObject object, CaptureProgram program) {
-        KernelLayout.addresses().ifPresent(a -> object.map(KernelAbi.LAYOUT_MAP)
-                .update(new byte[4], KernelAbi.encodeLayout(a.pageOffsetBase(), a.vmemmapBase())));
+        if (program.source() == PacketSource.SKB) {
+            KernelLayout.addresses().ifPresent(a -> object.map(KernelAbi.LAYOUT_MAP)
+                    .update(new byte[4], KernelAbi.encodeLayout(a.pageOffsetBase(), a.vmemmapBase())));
+        }
         for (Hook hook : program.hooks()) {
             try {
-                object.program(hook.programName()).attach();
+                BpfProgram prog = object.program(hook.programName());
+                UserProbe user = hook.user();
+                switch (hook.kind()) {
+                    case UPROBE -> prog.attachUprobe(user.pid(), user.binary(), hook.target());
+                    case USDT -> prog.attachUsdt(user.pid(), user.binary(), user.provider(), hook.target());
+                    default -> prog.attach();
+                }
             } catch (BpfException e) {
-                throw CaptureException.runtime("cannot attach to " + hook.spec() + ": " + e.getMessage(), e);
+                throw CaptureException.runtime("cannot attach to " + hook.spec() + ": " + e.getMessage()
+                        + (hook.user() != null && hook.user().pid() > 0 && e.errno() == Errno.ESRCH
+                                ? " (process " + hook.user().pid() + " has exited)" : ""), e);
             }
         }
     }

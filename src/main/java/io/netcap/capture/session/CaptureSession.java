@@ -159,7 +159,7 @@ final class CaptureSession implements AutoCloseable {
     private KernelAbi.Counters counters() {
         KernelAbi.Counters c = attached.counters();
         long lost = Math.max(c.lost(), events.lostInTransit());
-        return new KernelAbi.Counters(c.seen(), c.matched(), lost, c.unlocated(), c.partial());
+        return new KernelAbi.Counters(c.seen(), c.matched(), lost, c.unlocated(), c.partial(), c.skipped());
     }
 
     /** Detach, drain, close the sink, summarise, unload: every step tried; the first failure is thrown. */

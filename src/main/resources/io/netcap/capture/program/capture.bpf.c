@@ -2,7 +2,8 @@
 /*
  * netcap's capture program. io.netcap.capture.program.ProgramGenerator fills the named slots:
  * the filter functions translated from the tcpdump expression, the transport, and one small
- * program per hook (hook_*.bpf.c.in), each of which finds the skb and calls netcap_capture().
+ * program per hook (hook_*.bpf.c.in), each of which finds the skb and calls netcap_capture(), or
+ * at a user-space hook the mbuf or buffer and calls netcap_capture_user() (netcap_user.h).
  * Settings that do not change the code are in netcap_config (netcap_event.h).
  */
 #include <linux/types.h>
@@ -21,6 +22,13 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
 #define NETCAP_SKB_DYNPTR   @@SKB_DYNPTR@@  /* 1: BTF-typed hooks read packets through bpf_dynptr_from_skb */
+#define NETCAP_USER_SOURCE  @@USER_SOURCE@@  /* user-space hooks: 1 rte_mbuf, 2 raw buffer; 0 kernel sk_buffs */
+#define NETCAP_USDT         @@USDT@@  /* 1: some hook is a USDT probe (libbpf's usdt.bpf.h reads its arguments) */
+
+#if NETCAP_USDT
+#include <stdbool.h> /* usdt.bpf.h uses bool without including it */
+#include <bpf/usdt.bpf.h>
+#endif
 
 /* ---- filter functions translated from the tcpdump expression ---- */
 @@FILTER_FUNCTIONS@@
@@ -104,13 +112,17 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.cpu = p.cpu;
 	s->ev.reason = reason;
 	s->ev.link_type = p.link;
-	s->ev.pad = 0;
+	s->ev.pid = 0;
 	s->ev.stack_id = cfg->stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
 
 	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
 		cnt->lost++;
 	return 0;
 }
+
+#if NETCAP_USER_SOURCE
+#include "netcap_user.h"
+#endif
 
 /* ---- one program per hook ---- */
 @@HOOK_PROGRAMS@@

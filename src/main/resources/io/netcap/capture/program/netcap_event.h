@@ -21,18 +21,18 @@
 
 struct netcap_event {
 	__u64 ts_ns;       /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u64 skb;         /* address of the sk_buff, to follow one packet across hooks */
+	__u64 skb;         /* address of the sk_buff (the rte_mbuf, the raw buffer), to follow one packet across hooks */
 	__u32 hook;        /* index of the hook in the -f list */
 	__u32 wire_len;    /* length of the packet from its first captured byte */
 	__u32 cap_len;     /* bytes that follow this header */
-	__u32 ifindex;     /* skb->dev->ifindex, 0 without a device */
+	__u32 ifindex;     /* skb->dev->ifindex, 0 without a device; mbuf hooks: the mbuf's port */
 	__u32 netns;       /* inode of the device's (or socket's) network namespace */
 	__s32 stack_id;    /* kernel stack in netcap_stacks, or NETCAP_NO_STACK */
 	__u32 cpu;
 	__u32 reason;      /* drop reason where the hook has one, else 0 */
 	__u16 link_type;   /* NETCAP_LINKTYPE_* */
 	__u16 flags;       /* NETCAP_EVENT_* */
-	__u32 pad;
+	__u32 pid;         /* user-space hooks: the process (tgid) the probe fired in; 0 at kernel hooks */
 	char  dev[NETCAP_DEVNAME_LEN];
 };
 
@@ -43,6 +43,7 @@ struct netcap_counters {
 	__u64 lost;        /* ... but the event did not fit in the ring buffer */
 	__u64 unlocated;   /* ... but the packet's start could not be found */
 	__u64 partial;     /* ... whose bytes (up to the copy size) could not all be read: filtered on part */
+	__u64 skipped;     /* mbufs of an array argument beyond NETCAP_MAX_BURST: not read at all */
 };
 
 /* One count per distinct (stack, hook, reason) in netcap backtrace; stack_id < 0: no stack. */
@@ -54,8 +55,22 @@ struct netcap_drop_key {
 };
 
 /*
+ * Byte offsets of the fields of DPDK's struct rte_mbuf that netcap reads (lib/mbuf/rte_mbuf_core.h;
+ * 64-bit layout of DPDK 17.05 and later by default, or read from the target's debug info).
+ */
+struct netcap_mbuf_layout {
+	__u16 buf_addr;        /* void *: the segment's buffer */
+	__u16 data_off;        /* u16: where the data starts in it */
+	__u16 port;            /* u16: the input port */
+	__u16 pkt_len;         /* u32: the whole packet's length (first segment) */
+	__u16 data_len;        /* u16: this segment's data length */
+	__u16 next;            /* struct rte_mbuf *: the next segment, NULL at the last */
+	__u16 pad[2];
+};
+
+/*
  * What the user chose that does not change the program's code: -s, -S, -i, --netns,
- * --skb-data, --fake-hdr. It lives in .rodata as a const volatile global, written by netcap
+ * --skb-data, --fake-hdr, and for user-space hooks the mbuf layout and the link type. It lives in .rodata as a const volatile global, written by netcap
  * between open and load; the kernel freezes it, so the verifier sees each field as a constant
  * and drops the branches it turns off (no per-packet cost). The C source, and so the cached
  * object, does not depend on it.
@@ -72,6 +87,9 @@ struct netcap_config {
 	__u32 pad;
 	char  ifname[NETCAP_DEVNAME_LEN];     /* NUL-padded */
 	__u64 ifname_mask[2];  /* over ifname as two words: 0xff for each byte up to and with its NUL */
+	struct netcap_mbuf_layout mbuf; /* netcap mbuf: where struct rte_mbuf keeps each field */
+	__u16 user_link;       /* user-space hooks: NETCAP_LINKTYPE_* of the buffers (raw: Ethernet or raw IP) */
+	__u16 pad2[3];
 };
 
 #define NETCAP_ASSERT_OFFSET(field, off) \
@@ -87,13 +105,16 @@ NETCAP_ASSERT_OFFSET(stack_id, 36);
 NETCAP_ASSERT_OFFSET(cpu, 40);
 NETCAP_ASSERT_OFFSET(reason, 44);
 NETCAP_ASSERT_OFFSET(link_type, 48);
+NETCAP_ASSERT_OFFSET(pid, 52);
 NETCAP_ASSERT_OFFSET(dev, 56);
 _Static_assert(sizeof(struct netcap_event) == 72, "netcap_event size changed");
-_Static_assert(sizeof(struct netcap_counters) == 40, "netcap_counters size changed");
+_Static_assert(sizeof(struct netcap_counters) == 48, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 24, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname_mask) == 40, "netcap_config layout changed");
-_Static_assert(sizeof(struct netcap_config) == 56, "netcap_config size changed");
+_Static_assert(__builtin_offsetof(struct netcap_config, mbuf) == 56, "netcap_config layout changed");
+_Static_assert(__builtin_offsetof(struct netcap_config, user_link) == 72, "netcap_config layout changed");
+_Static_assert(sizeof(struct netcap_config) == 80, "netcap_config size changed");
 
 #endif

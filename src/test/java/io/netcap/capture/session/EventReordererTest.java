@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class EventReordererTest {
     private static CaptureEvent at(long ts) {
-        return new CaptureEvent(ts, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, "", new byte[0]);
+        return new CaptureEvent(ts, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, "", 0, new byte[0]);
     }
 
     private static List<Long> times(List<CaptureEvent> events) {

@@ -69,6 +69,6 @@ class ExitSummaryTest {
     }
 
     private static CaptureEvent event(long ns) {
-        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, 0, "veth0", new byte[60]);
+        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, 0, "veth0", 0, new byte[60]);
     }
 }

@@ -17,7 +17,7 @@ class PerCpuMergerTest {
     private static final long SLACK = 10;
 
     private static CaptureEvent at(long ts, int cpu) {
-        return new CaptureEvent(ts, 0, 0, 0, 0, 0, -1, cpu, 0, 1, 0, "", new byte[0]);
+        return new CaptureEvent(ts, 0, 0, 0, 0, 0, -1, cpu, 0, 1, 0, "", 0, new byte[0]);
     }
 
     private static List<Long> times(List<CaptureEvent> events) {

@@ -1,0 +1,41 @@
+package io.netcap.capture.program;
+
+import java.util.Objects;
+
+/**
+ * The user-space half of a hook (netcap mbuf, netcap raw): what the probe is in and where its
+ * packet is. In a {@link HookSpec} {@code binary} is as the user wrote it (null: the executable
+ * of {@code pid}); in a resolved {@link Hook} it is the file libbpf attaches to.
+ *
+ * @param source    {@link PacketSource#MBUF} or {@link PacketSource#RAW}
+ * @param binary    path of the executable or shared library, or null (spec only)
+ * @param provider  the USDT provider for a USDT hook, else null
+ * @param secondArg 1-based argument: the count of an array of mbufs (mbuf) or the length (raw);
+ *                  0 for a single mbuf. Read as 16 bits (DPDK's burst sizes and frame lengths are)
+ * @param pid       only this process (libbpf's pid filter), or -1 for every process that maps
+ *                  the binary, including ones started later
+ */
+public record UserProbe(PacketSource source, String binary, String provider, int secondArg, int pid) {
+    public UserProbe {
+        Objects.requireNonNull(source);
+        if (source == PacketSource.SKB) {
+            throw new IllegalArgumentException("a user-space hook reads an mbuf or a raw buffer, not an skb");
+        }
+        if (source == PacketSource.RAW && secondArg == 0) {
+            throw new IllegalArgumentException("a raw buffer needs its length argument");
+        }
+        if (secondArg < 0 || pid < -1 || pid == 0) {
+            throw new IllegalArgumentException("bad user-space hook: argument " + secondArg + ", pid " + pid);
+        }
+    }
+
+    /** Whether the packet argument is an array of mbufs with a count ({@code FUNC@N@M} in mbuf). */
+    public boolean array() {
+        return source == PacketSource.MBUF && secondArg > 0;
+    }
+
+    /** The same probe in the resolved binary. */
+    public UserProbe in(String resolvedBinary) {
+        return new UserProbe(source, resolvedBinary, provider, secondArg, pid);
+    }
+}
