@@ -3,14 +3,14 @@
  *
  * It receives the frames of a pcap file through DPDK's net_pcap virtual device and hands them to
  * functions a uprobe can hook, in each form netcap knows:
- *   process_burst(struct rte_mbuf **pkts, uint16_t n)  every rte_eth_rx_burst result (n <= 32)
+ *   process_burst(struct rte_mbuf **pkts, uint16_t n)  every non-empty rte_eth_rx_burst result (n <= 32)
  *   process_one(struct rte_mbuf *m)                     every mbuf of the burst
  *   process_chain(struct rte_mbuf *m)                   a copy of every frame as a chain of
  *       CHAIN_SEG_DATA-byte segments (pkt_len is the whole frame, data_len that segment's share);
  *       segment 0's data_off is above the default headroom and segment 1's below it, so a reader
  *       that assumes the default headroom, or reuses the first segment's data_off, reads wrong
  *       bytes (test mode only)
- * and through two USDT probes (<sys/sdt.h>):
+ * and, in both modes, through two USDT probes (<sys/sdt.h>):
  *   netcap_test:rx_burst(pkts, n)       once per burst
  *   netcap_test:rx_mbuf(m, m->pkt_len)  once per mbuf
  *
