@@ -101,27 +101,16 @@ public final class BpfProgram {
         return link(what, LIB.bpf_program__attach_kprobe(handle(), retprobe, function));
     }
 
-    // struct bpf_uprobe_opts on LP64, from /usr/include/bpf/libbpf.h (libbpf 1.1): size_t sz @0;
-    // size_t ref_ctr_offset @8; __u64 bpf_cookie @16; bool retprobe @24; const char *func_name @32;
-    // sizeof == 40 (measured with offsetof).
-    private static final int UPROBE_OPTS_SIZE = 40;
-    private static final int OFF_UPROBE_FUNC_NAME = 32;
-
     /**
-     * A uprobe at the entry of {@code function} in {@code binary} (an executable or shared
-     * library); libbpf finds the function's offset in the file's symbol tables.
+     * A uprobe at byte {@code offset} of {@code binary} (an executable or shared library): the
+     * start of a function, found by the caller in the file's symbol tables.
      *
-     * @param pid only this process, or -1 for every process that maps the file (now or later)
+     * @param pid      only this process, or -1 for every process that maps the file (now or later)
+     * @param function the function's name, for messages
      */
-    public BpfLink attachUprobe(int pid, String binary, String function) {
+    public BpfLink attachUprobe(int pid, String binary, long offset, String function) {
         String what = name + " -> uprobe " + binary + ":" + function + (pid > 0 ? " (pid " + pid + ")" : "");
-        Pointer opts = Memory.allocateDirect(RUNTIME, UPROBE_OPTS_SIZE, true);
-        opts.putLong(0, UPROBE_OPTS_SIZE);
-        Pointer functionName = copy(nulTerminated(function));
-        opts.putPointer(OFF_UPROBE_FUNC_NAME, functionName);
-        Pointer link = LIB.bpf_program__attach_uprobe_opts(handle(), pid, binary, 0, opts);
-        java.lang.ref.Reference.reachabilityFence(functionName);
-        return link(what, link);
+        return link(what, LIB.bpf_program__attach_uprobe_opts(handle(), pid, binary, offset, null));
     }
 
     /**
@@ -133,11 +122,6 @@ public final class BpfProgram {
     public BpfLink attachUsdt(int pid, String binary, String provider, String probe) {
         String what = name + " -> usdt " + binary + ":" + provider + ":" + probe + (pid > 0 ? " (pid " + pid + ")" : "");
         return link(what, LIB.bpf_program__attach_usdt(handle(), pid, binary, provider, probe, null));
-    }
-
-    private static byte[] nulTerminated(String s) {
-        byte[] text = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return java.util.Arrays.copyOf(text, text.length + 1);
     }
 
     private BpfLink link(String what, Pointer link) {

@@ -39,6 +39,9 @@ public final class BacktraceCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filter;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
     Double duration;
 
@@ -66,8 +69,8 @@ public final class BacktraceCommand implements Callable<Integer> {
         if (top < 0) {
             throw CaptureException.usage("--top must be 0 (all) or more");
         }
-        ProgramConfig config = new ProgramConfig(ProgramConfig.DEFAULT_CAPTURE_SIZE, false, filter.interfaceName,
-                filter.netnsInode(), null, false);
+        ProgramConfig config = new ProgramConfig(ProgramConfig.DEFAULT_CAPTURE_SIZE, false, device.interfaceName,
+                device.netnsInode(), null, false);
         CaptureRequest request = new CaptureRequest(hookOptions.parse(hooks), filter.expression(), config, filter.count,
                 null, CaptureRequest.DEFAULT_RING_MIB, filter.dryRun, filter.debug);
         BacktraceRunner.Format format = form == null ? BacktraceRunner.Format.TEXT

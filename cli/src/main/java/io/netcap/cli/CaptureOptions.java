@@ -3,6 +3,7 @@ package io.netcap.cli;
 import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureException;
 import io.netcap.capture.program.HookSpec;
+import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.ProgramConfig;
 import io.netcap.capture.session.CaptureRequest;
 import io.netcap.pcap.OutputSpec;
@@ -47,10 +48,27 @@ public final class CaptureOptions {
     @Option(names = "--json-bytes", description = "with --json: include the packet bytes in hex")
     boolean jsonBytes;
 
-    /** The request for these hooks and filter options; {@code skbDataOffset} and {@code fakeHeaders} are skb's. */
-    CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, Integer skbDataOffset, boolean fakeHeaders) {
-        ProgramConfig config = new ProgramConfig(captureSize, stacks, filter.interfaceName, filter.netnsInode(),
+    /** The request for these kernel hooks and options; {@code skbDataOffset} and {@code fakeHeaders} are skb's. */
+    CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, DeviceOptions device, Integer skbDataOffset,
+                           boolean fakeHeaders) {
+        ProgramConfig config = new ProgramConfig(captureSize, stacks, device.interfaceName, device.netnsInode(),
                 skbDataOffset, fakeHeaders);
+        return request(hooks, filter, config);
+    }
+
+    /**
+     * The request for these user-space points (netcap mbuf, netcap raw): buffers of this link
+     * type, mbufs of this layout.
+     */
+    CaptureRequest userRequest(List<HookSpec> points, FilterOptions filter, MbufLayout layout, int linkType) {
+        if (stacks) {
+            throw CaptureException.usage("-S shows kernel stacks; a packet taken in a user process has none");
+        }
+        ProgramConfig config = new ProgramConfig(captureSize, false, null, 0, null, false).forUserSpace(layout, linkType);
+        return request(points, filter, config);
+    }
+
+    private CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, ProgramConfig config) {
         return new CaptureRequest(hooks, filter.expression(), config, filter.count, transport, ringSizeMiB,
                 filter.dryRun, filter.debug);
     }

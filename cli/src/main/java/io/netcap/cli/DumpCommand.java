@@ -51,11 +51,14 @@ public final class DumpCommand implements Callable<Integer> {
     FilterOptions filter;
 
     @Mixin
+    DeviceOptions device;
+
+    @Mixin
     CaptureOptions options;
 
     @Override
     public Integer call() throws Exception {
-        return CaptureRunner.run(options.request(hookSpecs(), filter, null, false), options.output(),
+        return CaptureRunner.run(options.request(hookSpecs(), filter, device, null, false), options.output(),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

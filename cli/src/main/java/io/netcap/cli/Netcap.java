@@ -18,14 +18,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Netcap.Version.class,
         description = "Capture packets inside the Linux kernel, at any hook that sees an sk_buff, "
+                + "or in user-space programs (DPDK mbufs, AF_XDP and other buffers), "
                 + "filtered with tcpdump expressions in the kernel.")
 public final class Netcap implements Runnable {
     /** Every subcommand's name, in the order help lists them. */
-    static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "list", "help");
+    static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "mbuf", "raw", "list", "help");
     /** The subcommands that (usually) read the kernel's BTF. */
     private static final List<String> BTF_USERS = List.of("skb", "dump", "backtrace", "list");
     /** The commands that load a program and stop on SIGINT/SIGTERM. */
-    private static final List<String> CAPTURES = List.of("skb", "dump", "backtrace");
+    private static final List<String> CAPTURES = List.of("skb", "dump", "backtrace", "mbuf", "raw");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,6 +36,8 @@ public final class Netcap implements Runnable {
             case "skb" -> new SkbCommand();
             case "dump" -> new DumpCommand();
             case "backtrace" -> new BacktraceCommand();
+            case "mbuf" -> new MbufCommand();
+            case "raw" -> new RawCommand();
             case "list" -> new ListCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no subcommand " + name);

@@ -31,6 +31,9 @@ public final class SkbCommand implements Callable<Integer> {
     FilterOptions filter;
 
     @Mixin
+    DeviceOptions device;
+
+    @Mixin
     CaptureOptions options;
 
     /** Where the packet starts: located from the skb's headers (default), made up, or at skb->data. */
@@ -60,7 +63,7 @@ public final class SkbCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fake = start != null && start.fakeHeaders;
         Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
-        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, skbDataOffset, fake),
+        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake),
                 options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

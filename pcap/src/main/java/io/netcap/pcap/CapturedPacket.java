@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param truncated      the kernel could not read every byte up to the snap length (bytes in
  *                       page fragments at a hook that reads only the linear part): the record is
  *                       shorter than -s asked for, not by choice
+ * @param user           for a packet taken in a user process (netcap mbuf, netcap raw): which
+ *                       process, DPDK port and buffer; null for a kernel sk_buff, whose device,
+ *                       namespace and skb address are the fields above
  */
 public record CapturedPacket(
         long timestampNanos,
@@ -46,7 +49,27 @@ public record CapturedPacket(
         String direction,
         String reasonLabel,
         String reason,
-        boolean truncated) {
+        boolean truncated,
+        UserOrigin user) {
+
+    /**
+     * Where a user-space packet came from.
+     *
+     * @param pid          the process (tgid) the probe fired in
+     * @param port         the mbuf's DPDK port, or -1 for a raw buffer
+     * @param addressLabel what {@code address} is: "mbuf" (the rte_mbuf) or "buffer" (the data)
+     * @param address      its address in the process
+     */
+    public record UserOrigin(int pid, int port, String addressLabel, long address) {
+    }
+
+    /** A kernel packet: no user-space origin. */
+    public CapturedPacket(long timestampNanos, int linkType, int wireLength, byte[] data, int offset, int length,
+                          String hook, int ifindex, String device, long netnsInode, long skbAddress, int cpu,
+                          List<String> stack, String direction, String reasonLabel, String reason, boolean truncated) {
+        this(timestampNanos, linkType, wireLength, data, offset, length, hook, ifindex, device, netnsInode, skbAddress,
+                cpu, stack, direction, reasonLabel, reason, truncated, null);
+    }
 
     public CapturedPacket {
         Objects.requireNonNull(data, "data");
@@ -89,6 +112,6 @@ public record CapturedPacket(
     /** This packet with its bytes copied out of a possibly reused buffer. */
     public CapturedPacket copy() {
         return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
-                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated);
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated, user);
     }
 }

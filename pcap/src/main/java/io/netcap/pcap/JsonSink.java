@@ -37,10 +37,18 @@ final class JsonSink implements PacketSink {
                 Math.floorMod(ns, 1_000_000_000L))));
         g.writeStringField("hook", p.hook());
         stringIf(g, "direction", p.direction());
-        stringIf(g, "device", p.device() == null || p.device().isEmpty() ? null : p.device());
-        g.writeNumberField("ifindex", p.ifindex());
-        g.writeNumberField("netns", p.netnsInode());
-        g.writeStringField("skb", "0x" + Long.toHexString(p.skbAddress()));
+        if (p.user() != null) {
+            g.writeNumberField("pid", p.user().pid());
+            if (p.user().port() >= 0) {
+                g.writeNumberField("port", p.user().port());
+            }
+            g.writeStringField(p.user().addressLabel(), "0x" + Long.toHexString(p.user().address()));
+        } else {
+            stringIf(g, "device", p.device() == null || p.device().isEmpty() ? null : p.device());
+            g.writeNumberField("ifindex", p.ifindex());
+            g.writeNumberField("netns", p.netnsInode());
+            g.writeStringField("skb", "0x" + Long.toHexString(p.skbAddress()));
+        }
         g.writeNumberField("cpu", p.cpu());
         g.writeNumberField("len", p.wireLength());
         g.writeNumberField("caplen", p.length());

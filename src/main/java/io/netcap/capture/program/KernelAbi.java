@@ -254,7 +254,8 @@ public final class KernelAbi {
         b.put(CFG_SKB_DATA, (byte) (config.skbDataOffset() != null ? 1 : 0));
         b.put(CFG_FAKE_HDR, (byte) (config.fakeHeaders() ? 1 : 0));
         int field = CFG_MBUF;
-        for (int offset : config.mbufLayout().fields().values()) {
+        MbufLayout layout = config.mbufLayout() == null ? MbufLayout.DPDK_17_05 : config.mbufLayout();
+        for (int offset : layout.fields().values()) {
             b.putShort(field, (short) offset); // struct order, as netcap_mbuf_layout declares them
             field += 2;
         }

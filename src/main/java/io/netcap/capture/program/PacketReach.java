@@ -36,7 +36,8 @@ public final class PacketReach {
                                         BooleanSupplier kernelHasSkbDynptr) {
         List<String> lines = new ArrayList<>();
         for (Hook hook : program.hooks()) {
-            if (whole(hook.kind(), program.skbDynptr(), kallsymsLayout)) {
+            if (hook.user() != null || whole(hook.kind(), program.skbDynptr(), kallsymsLayout)) {
+                // a user-space buffer is plain process memory: always read whole
                 continue;
             }
             String why = hook.kind().btfTyped()

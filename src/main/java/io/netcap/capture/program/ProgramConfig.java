@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * @param netns         only packets in the network namespace with this inode; 0 for all (--netns)
  * @param skbDataOffset the packet starts at skb->data plus this, as raw IP (--skb-data); null to locate it
  * @param fakeHeaders   make up the Ethernet (and IP) header a packet does not have yet (--fake-hdr)
- * @param mbufLayout    netcap mbuf: where struct rte_mbuf keeps its fields
+ * @param mbufLayout    netcap mbuf: where struct rte_mbuf keeps its fields; null until chosen
+ *                      (--mbuf-layout, or from the target: see MbufLayoutChoice)
  * @param userLinkType  user-space hooks: the pcap link type of the buffers, Ethernet (1) or raw IP (101)
  */
 public record ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns,
@@ -47,7 +48,6 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
         if (fakeHeaders && skbDataOffset != null) {
             throw CaptureException.usage("--fake-hdr and --skb-data do not go together");
         }
-        java.util.Objects.requireNonNull(mbufLayout);
         if (userLinkType != LINKTYPE_ETHERNET && userLinkType != LINKTYPE_RAW) {
             throw new IllegalArgumentException("user-space buffers are Ethernet or raw IP, not link type " + userLinkType);
         }

@@ -45,7 +45,7 @@ public final class ProgramLoader {
                 BpfProgram prog = object.program(hook.programName());
                 UserProbe user = hook.user();
                 switch (hook.kind()) {
-                    case UPROBE -> prog.attachUprobe(user.pid(), user.binary(), hook.target());
+                    case UPROBE -> prog.attachUprobe(user.pid(), user.binary(), user.offset(), hook.target());
                     case USDT -> prog.attachUsdt(user.pid(), user.binary(), user.provider(), hook.target());
                     default -> prog.attach();
                 }

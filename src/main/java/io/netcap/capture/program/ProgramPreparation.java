@@ -8,6 +8,7 @@ import io.netcap.bpf.Privileges;
 import io.netcap.capture.CaptureException;
 import io.netcap.capture.kernel.KernelLayout;
 import io.netcap.capture.kernel.TraceFs;
+import io.netcap.capture.user.UserTargets;
 import io.netcap.filter.CompiledFilter;
 import io.netcap.filter.FilterCompiler;
 import io.netcap.filter.FilterException;
@@ -40,6 +41,10 @@ public final class ProgramPreparation {
         if (!dryRun && !Privileges.isRoot()) {
             throw CaptureException.runtime(
                     "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
+        }
+        if (specs.stream().anyMatch(s -> s.kind().isUserSpace())) {
+            List<Hook> hooks = new UserHookResolver(new UserTargets(), err).resolve(specs);
+            return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), false), false);
         }
         if (!dryRun) {
             KernelLayout.prefetch(); // read while the program is compiled and loaded

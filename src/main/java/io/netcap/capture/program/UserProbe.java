@@ -14,8 +14,9 @@ import java.util.Objects;
  *                  0 for a single mbuf. Read as 16 bits (DPDK's burst sizes and frame lengths are)
  * @param pid       only this process (libbpf's pid filter), or -1 for every process that maps
  *                  the binary, including ones started later
+ * @param offset    a resolved uprobe: where the function starts in the binary, in bytes; else 0
  */
-public record UserProbe(PacketSource source, String binary, String provider, int secondArg, int pid) {
+public record UserProbe(PacketSource source, String binary, String provider, int secondArg, int pid, long offset) {
     public UserProbe {
         Objects.requireNonNull(source);
         if (source == PacketSource.SKB) {
@@ -24,7 +25,7 @@ public record UserProbe(PacketSource source, String binary, String provider, int
         if (source == PacketSource.RAW && secondArg == 0) {
             throw new IllegalArgumentException("a raw buffer needs its length argument");
         }
-        if (secondArg < 0 || pid < -1 || pid == 0) {
+        if (secondArg < 0 || pid < -1 || pid == 0 || offset < 0) {
             throw new IllegalArgumentException("bad user-space hook: argument " + secondArg + ", pid " + pid);
         }
     }
@@ -34,8 +35,13 @@ public record UserProbe(PacketSource source, String binary, String provider, int
         return source == PacketSource.MBUF && secondArg > 0;
     }
 
-    /** The same probe in the resolved binary. */
-    public UserProbe in(String resolvedBinary) {
-        return new UserProbe(source, resolvedBinary, provider, secondArg, pid);
+    /** A probe as written: binary unresolved (or null), offset not yet known. */
+    public UserProbe(PacketSource source, String binary, String provider, int secondArg, int pid) {
+        this(source, binary, provider, secondArg, pid, 0);
+    }
+
+    /** The same probe at a resolved place: the file libbpf attaches to, and the function's offset in it. */
+    public UserProbe at(String resolvedBinary, long resolvedOffset) {
+        return new UserProbe(source, resolvedBinary, provider, secondArg, pid, resolvedOffset);
     }
 }

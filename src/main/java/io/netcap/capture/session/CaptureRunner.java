@@ -6,6 +6,9 @@ import io.netcap.capture.CaptureException;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.KernelAbi;
 import io.netcap.capture.program.ProgramKind;
+import io.netcap.capture.program.MbufLayoutChoice;
+import io.netcap.capture.program.PacketSource;
+import io.netcap.capture.program.ProgramConfig;
 import io.netcap.capture.program.ProgramPreparation;
 import io.netcap.pcap.OutputSpec;
 import io.netcap.pcap.PacketSink;
@@ -26,8 +29,12 @@ public final class CaptureRunner {
     public static int run(CaptureRequest request, OutputSpec output, PrintWriter out, PrintWriter err) throws IOException {
         ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(ProgramKind.CAPTURE, request.hooks(),
                 request.expression(), request.transport(), request.dryRun(), request.debug(), err);
+        ProgramConfig config = request.config();
+        if (prepared.program().source() == PacketSource.MBUF && config.mbufLayout() == null) {
+            config = config.forUserSpace(MbufLayoutChoice.choose(prepared.program(), err), config.userLinkType());
+        }
         if (request.dryRun()) {
-            ProgramPreparation.printDryRun(out, prepared.program(), request.config());
+            ProgramPreparation.printDryRun(out, prepared.program(), config);
             return 0;
         }
         // The output opens first: an unwritable file or a missing tcpdump is reported before
@@ -35,7 +42,7 @@ public final class CaptureRunner {
         PacketSink sink = openSink(output, out, err);
         AttachedProgram attached;
         try {
-            attached = AttachedProgram.load(prepared, request.config(),
+            attached = AttachedProgram.load(prepared, config,
                     object -> sizeRing(object, prepared.program(), request.ringBytes()));
         } catch (RuntimeException e) {
             sink.close();

@@ -8,6 +8,7 @@ import io.netcap.capture.program.CaptureEvent;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.Direction;
 import io.netcap.capture.program.Hook;
+import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.program.KernelAbi;
 import io.netcap.pcap.CapturedPacket;
 import io.netcap.pcap.PacketSink;
@@ -65,7 +66,8 @@ final class CaptureSession implements AutoCloseable {
         this.sink = sink;
         this.err = err;
         this.reasonNames = ReasonNames.load(program.reasonEnums());
-        this.directions = program.hooks().stream().map(h -> Direction.of(h.target())).toArray(String[]::new);
+        this.directions = program.hooks().stream().map(h -> h.user() != null ? null : Direction.of(h.target()))
+                .toArray(String[]::new);
     }
 
     int run() throws IOException {
@@ -119,6 +121,15 @@ final class CaptureSession implements AutoCloseable {
         return request.limit() > 0 && captured >= request.limit();
     }
 
+    /** A user-space packet's process, port and buffer; null at a kernel hook. */
+    private static CapturedPacket.UserOrigin userOrigin(Hook hook, CaptureEvent e) {
+        if (hook.user() == null) {
+            return null;
+        }
+        boolean mbuf = hook.user().source() == PacketSource.MBUF;
+        return new CapturedPacket.UserOrigin(e.pid(), mbuf ? e.ifindex() : -1, mbuf ? "mbuf" : "buffer", e.skb());
+    }
+
     private void emit(CaptureEvent e) {
         if (countReached()) {
             return;
@@ -132,7 +143,8 @@ final class CaptureSession implements AutoCloseable {
         String reason = hook.hasReason() ? reasonNames.name(hook.reason(), Integer.toUnsignedLong(e.reason())) : null;
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated());
+                stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
+                userOrigin(hook, e));
         try {
             sink.write(p);
         } catch (IOException ex) {

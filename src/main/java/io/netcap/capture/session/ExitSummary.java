@@ -12,6 +12,9 @@ import java.io.PrintWriter;
  * because the reader of stdout had gone.
  */
 final class ExitSummary {
+    /** NETCAP_MAX_BURST (netcap_user.h): the mbufs read from one array argument. */
+    static final int MAX_BURST = 256;
+
     private ExitSummary() {
     }
 
@@ -29,11 +32,15 @@ final class ExitSummary {
         err.println(Plural.of(c.lost(), "packet") + " lost between kernel and user space"
                 + (c.lost() > 0 ? " (try a larger --ring-size)" : ""));
         if (c.unlocated() > 0) {
-            err.println(Plural.of(c.unlocated(), "skb") + " whose packet data could not be located");
+            err.println(Plural.of(c.unlocated(), "packet") + " whose data could not be located or read");
         }
         if (c.partial() > 0) {
             err.println(Plural.of(c.partial(), "packet") + " seen whose bytes the hook could not all read: the filter saw"
-                    + " only their first part (see the warning at start)");
+                    + " only their first part");
+        }
+        if (c.skipped() > 0) {
+            err.println(Plural.of(c.skipped(), "mbuf") + " not read: calls passed arrays of more than " + MAX_BURST
+                    + " mbufs, and netcap reads the first " + MAX_BURST + " of each");
         }
         if (truncatedWritten > 0) {
             err.println(Plural.of(truncatedWritten, "packet") + " written cut short (marked truncated): bytes the hook could"

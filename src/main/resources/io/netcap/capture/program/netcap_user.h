@@ -16,7 +16,7 @@
 #define NETCAP_SOURCE_RAW  2
 
 /* Segments of one mbuf chain followed per packet (DPDK allows up to 65535; real chains are short). */
-#define NETCAP_MAX_SEGS 32
+#define NETCAP_MAX_SEGS 64
 /* mbufs read from one array argument: a DPDK burst is 32 by convention, 512 at most in practice. */
 #define NETCAP_MAX_BURST 256
 

@@ -35,7 +35,7 @@ class ExitSummaryTest {
                 + "0 packets lost between kernel and user space\n", s);
         String lost = print(5, new KernelAbi.Counters(100, 7, 2, 3, 0), 0);
         assertTrue(lost.contains("2 packets lost between kernel and user space (try a larger --ring-size)"), lost);
-        assertTrue(lost.contains("3 skbs whose packet data could not be located"), lost);
+        assertTrue(lost.contains("3 packets whose data could not be located or read"), lost);
     }
 
     @Test
@@ -44,6 +44,13 @@ class ExitSummaryTest {
         assertTrue(s.contains("5 packets seen whose bytes the hook could not all read"), s);
         assertTrue(s.contains("2 packets written cut short (marked truncated)"), s);
         assertFalse(print(3, new KernelAbi.Counters(9, 3, 0, 0, 0), 0).contains("truncated"));
+    }
+
+    @Test
+    void mbufsBeyondTheBurstBoundAreSaid() {
+        String s = print(3, new KernelAbi.Counters(300, 3, 0, 0, 0, 44), 0);
+        assertTrue(s.contains("44 mbufs not read: calls passed arrays of more than 256 mbufs"), s);
+        assertFalse(print(3, new KernelAbi.Counters(9, 3, 0, 0, 0), 0).contains("not read"));
     }
 
     @Test
