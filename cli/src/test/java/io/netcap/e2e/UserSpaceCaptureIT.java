@@ -85,6 +85,25 @@ class UserSpaceCaptureIT extends KernelTest {
         }
     }
 
+    /** With -p, the capture ends by itself when that process exits, with everything it sent written. */
+    @Test
+    void theCaptureEndsWhenTheProcessExits() throws Exception {
+        Path out = dir.resolve("out.pcap");
+        DpdkApp app = DpdkApp.start(DpdkApp.binary(), inputPcap());
+        try (NetcapProcess netcap = NetcapProcess.start("mbuf", "-f", "process_burst@1@2", "-p",
+                Long.toString(app.pid()), "-e", UDP9, "-w", out.toString())) {
+            netcap.awaitListening();
+            app.go();
+            assertEquals(FRAMES, app.awaitProcessed(Duration.ofSeconds(30)), app.stderr());
+            app.close();
+            assertEquals(0, netcap.waitFor(30), netcap.stderr());
+            assertTrue(netcap.stderr().contains("process " + app.pid() + " has exited; stopping"), netcap.stderr());
+            assertFrames(toPort9(), PcapReader.read(out), netcap.stderr());
+        } finally {
+            app.close();
+        }
+    }
+
     /**
      * Without -p a TARGET path is probed in every process that maps it: here two copies of the
      * application, one started after netcap, both captured, each packet tagged with its pid.

@@ -51,6 +51,8 @@ final class CaptureSession implements AutoCloseable {
     /** Of those, records the kernel marked cut short (it could not read every byte up to -s). */
     private long truncatedWritten;
     private boolean closed;
+    /** The one process every hook is limited to (-p of netcap mbuf/raw), or -1. */
+    private final long probedPid;
 
     /**
      * Takes ownership of the attached program and of the sink: both are closed with the session.
@@ -66,6 +68,7 @@ final class CaptureSession implements AutoCloseable {
         this.sink = sink;
         this.err = err;
         this.reasonNames = ReasonNames.load(program.reasonEnums());
+        this.probedPid = program.hooks().stream().mapToLong(h -> h.user() == null ? -1 : h.user().pid()).max().orElse(-1);
         this.directions = program.hooks().stream().map(h -> h.user() != null ? null : Direction.of(h.target()))
                 .toArray(String[]::new);
     }
@@ -89,8 +92,25 @@ final class CaptureSession implements AutoCloseable {
             if (watchStdout && !readerGone && StdoutReader.gone()) {
                 readerLeft();
             }
+            if (probedProcessGone()) {
+                break;
+            }
         }
         return 0;
+    }
+
+    /**
+     * Whether the process of -p (netcap mbuf/raw) has exited: nothing more can arrive, so the
+     * capture ends as tcpdump's does when its device goes away, saying why; what the process
+     * sent before it exited is drained and written by close().
+     */
+    private boolean probedProcessGone() {
+        if (probedPid <= 0 || ProcessHandle.of(probedPid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        err.println("netcap: process " + probedPid + " has exited; stopping");
+        err.flush();
+        return true;
     }
 
     private void flushSink() throws IOException {
