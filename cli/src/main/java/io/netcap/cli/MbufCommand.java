@@ -3,13 +3,8 @@ package io.netcap.cli;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.program.ProgramConfig;
-import io.netcap.capture.session.CaptureRunner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code netcap mbuf}: capture DPDK mbufs where a user-space program hands them to a function or USDT probe. */
 @Command(name = "mbuf", mixinStandardHelpOptions = true,
@@ -23,16 +18,10 @@ import picocli.CommandLine.Spec;
                 "  netcap mbuf -f process_burst@1@2 -p 4242 -e 'udp port 9' -w out.pcap",
                 "  netcap mbuf -f /usr/lib/x86_64-linux-gnu/librte_mbuf.so.23:rte_pktmbuf_free_bulk@1@2 -e icmp",
                 "  netcap mbuf -f usdt:netcap_test:rx_mbuf@1 -p 4242 --json"})
-public final class MbufCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class MbufCommand extends UserSpaceCommand {
     @Option(names = {"-f", "--function"}, required = true, paramLabel = "POINTS",
             description = "where the program handles its mbufs: [TARGET:]FUNC@N[@M] or usdt:[TARGET:]PROVIDER:NAME@N[@M]")
     String points;
-
-    @Mixin
-    UserProcessOptions process;
 
     @Option(names = "--mbuf-layout", paramLabel = "FIELD=OFFSET,...",
             description = "byte offsets in struct rte_mbuf of buf_addr, data_off, port, pkt_len, data_len and next, for a"
@@ -40,16 +29,9 @@ public final class MbufCommand implements Callable<Integer> {
                     + "pkt_len=36,data_len=40,next=64). Default: from the program's BTF or DWARF, else DPDK 17.05+'s")
     String layout;
 
-    @Mixin
-    FilterOptions filter;
-
-    @Mixin
-    CaptureOptions options;
-
     @Override
     public Integer call() throws Exception {
         MbufLayout mbuf = layout == null ? null : MbufLayout.parse(layout, MbufLayout.DPDK_17_05);
-        return CaptureRunner.run(options.userRequest(process.points(points, PacketSource.MBUF), filter, mbuf,
-                ProgramConfig.LINKTYPE_ETHERNET), options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return capture(points, PacketSource.MBUF, mbuf, ProgramConfig.LINKTYPE_ETHERNET);
     }
 }

@@ -3,13 +3,8 @@ package io.netcap.cli;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.program.ProgramConfig;
-import io.netcap.capture.session.CaptureRunner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code netcap raw}: capture packet buffers (a data pointer and a length) in a user-space program, e.g. AF_XDP frames. */
 @Command(name = "raw", mixinStandardHelpOptions = true,
@@ -22,30 +17,17 @@ import picocli.CommandLine.Spec;
                 "", "Examples:",
                 "  netcap raw -f process_raw -p 4242 -e 'udp port 9' -w out.pcap",
                 "  netcap raw -f /opt/app/bin/rx:handle_frame@2@3 --raw-ip -e 'tcp'"})
-public final class RawCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class RawCommand extends UserSpaceCommand {
     @Option(names = {"-f", "--function"}, required = true, paramLabel = "POINTS",
             description = "where the program handles its buffers: [TARGET:]FUNC[@N@M] or usdt:[TARGET:]PROVIDER:NAME@N@M")
     String points;
 
-    @Mixin
-    UserProcessOptions process;
-
     @Option(names = "--raw-ip", description = "the buffers start at the IP header (pcap link type RAW), not at an Ethernet header")
     boolean rawIp;
 
-    @Mixin
-    FilterOptions filter;
-
-    @Mixin
-    CaptureOptions options;
-
     @Override
     public Integer call() throws Exception {
-        return CaptureRunner.run(options.userRequest(process.points(points, PacketSource.RAW), filter,
-                MbufLayout.DPDK_17_05, rawIp ? ProgramConfig.LINKTYPE_RAW : ProgramConfig.LINKTYPE_ETHERNET),
-                options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return capture(points, PacketSource.RAW, MbufLayout.DPDK_17_05,
+                rawIp ? ProgramConfig.LINKTYPE_RAW : ProgramConfig.LINKTYPE_ETHERNET);
     }
 }

@@ -41,16 +41,21 @@ public record HookSpec(String text, HookKind kind, String category, String name,
 
     /** Parses a whole -f value; throws IllegalArgumentException with a user-facing message. */
     public static List<HookSpec> parseList(String value) {
+        return parseEach(value, "hook", HookSpec::parse);
+    }
+
+    /** Splits a -f value at commas and parses each part; an empty part or one given twice is refused. */
+    private static List<HookSpec> parseEach(String value, String what, java.util.function.Function<String, HookSpec> parse) {
         List<HookSpec> hooks = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String part : value.split(",", -1)) {
             String text = part.strip();
             if (text.isEmpty()) {
-                throw new IllegalArgumentException("empty hook in -f \"" + value + "\"");
+                throw new IllegalArgumentException("empty " + what + " in -f \"" + value + "\"");
             }
-            HookSpec hook = parse(text);
+            HookSpec hook = parse.apply(text);
             if (!seen.add(hook.identity())) {
-                throw new IllegalArgumentException("hook " + text + " is given twice in -f");
+                throw new IllegalArgumentException(what + " " + text + " is given twice in -f");
             }
             hooks.add(hook);
         }
@@ -124,20 +129,7 @@ public record HookSpec(String text, HookKind kind, String category, String name,
      * @throws IllegalArgumentException a user-facing message for a malformed point
      */
     public static List<HookSpec> parseUserList(String value, PacketSource source, int pid) {
-        List<HookSpec> hooks = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String part : value.split(",", -1)) {
-            String text = part.strip();
-            if (text.isEmpty()) {
-                throw new IllegalArgumentException("empty point in -f \"" + value + "\"");
-            }
-            HookSpec hook = parseUser(text, source, pid);
-            if (!seen.add(hook.identity())) {
-                throw new IllegalArgumentException("point " + text + " is given twice in -f");
-            }
-            hooks.add(hook);
-        }
-        return hooks;
+        return parseEach(value, "point", text -> parseUser(text, source, pid));
     }
 
     /** One point of {@link #parseUserList}. */
