@@ -136,7 +136,7 @@ public final class ElfFile implements AutoCloseable {
     }
 
     /** Whether the first bytes are the ELF magic, whatever the class: for telling "not ELF" from "not supported". */
-    public static boolean hasElfMagic(byte[] first) {
+    private static boolean hasElfMagic(byte[] first) {
         return first.length >= 4 && first[0] == 0x7f && first[1] == 'E' && first[2] == 'L' && first[3] == 'F';
     }
 
@@ -160,10 +160,13 @@ public final class ElfFile implements AutoCloseable {
         return sections;
     }
 
-    /** The first section called {@code name} (never the null section); empty if the file names no sections. */
+    /**
+     * The first section called {@code name}; empty if the file names no sections, and for the
+     * empty name, which only unnamed sections (such as the null section 0) have.
+     */
     public Optional<Section> section(String name) {
         Objects.requireNonNull(name, "name");
-        if (!named) {
+        if (!named || name.isEmpty()) {
             return Optional.empty(); // the gABI's e_shstrndx = SHN_UNDEF: no section has a name
         }
         return sections.stream().skip(1).filter(s -> s.name().equals(name)).findFirst();

@@ -86,8 +86,7 @@ public record DpdkVersion(int year, int month, int patch, boolean exact, Path fi
             if (found.isPresent() && found.get().exact()) {
                 return found;
             }
-            if (found.isPresent() && (best == null || found.get().atLeast(best.year(), best.month())
-                    && found.get().number() > best.number())) {
+            if (found.isPresent() && (best == null || found.get().number() > best.number())) {
                 best = found.get();
             }
         }
@@ -102,10 +101,10 @@ public record DpdkVersion(int year, int month, int patch, boolean exact, Path fi
         return number() >= wantedYear * 100 + wantedMonth;
     }
 
-    /** "DPDK 22.11.11", or "DPDK 22.11 or later" for a lower bound. */
+    /** "DPDK 22.11.11", or "DPDK 22.11 or later" for a lower bound ("DPDK 2.0 or later" for the 2015 numbering). */
     @Override
     public String toString() {
-        String release = "DPDK " + year + "." + String.format("%02d", month);
+        String release = "DPDK " + year + "." + (year >= 16 ? String.format("%02d", month) : Integer.toString(month));
         return exact ? release + "." + patch : release + " or later";
     }
 

@@ -3,15 +3,14 @@ package io.netcap.capture.user;
 import io.netcap.bpf.ElfFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The functions an ELF64 little-endian program or library defines, from its full symbol table
@@ -35,7 +34,7 @@ import java.util.TreeSet;
  *
  * <p>Reads only the section headers, the two symbol tables, their string tables and
  * .gnu.version, mapped rather than copied when large: libc's 73 KB .dynsym or a big unstripped
- * binary's tens of megabytes cost no heap copy.
+ * binary's tens of megabytes cost no heap copy, and are searched in place.
  */
 public final class ElfSymbols {
     /** Which symbol table a symbol came from. */
@@ -53,23 +52,21 @@ public final class ElfSymbols {
 
     private final Path file;
     private final int elfType;
-    private final boolean hasSymtab;
-    private final boolean hasDynsym;
-    private final Map<String, List<FunctionSymbol>> symtab;
-    private final Map<String, List<FunctionSymbol>> dynsym;
+    private final List<ElfFile.Section> sections;
+    private final SymbolTable symtab;
+    private final SymbolTable dynsym;
+    private Set<String> names;
 
-    private ElfSymbols(Path file, int elfType, boolean hasSymtab, boolean hasDynsym,
-                       Map<String, List<FunctionSymbol>> symtab, Map<String, List<FunctionSymbol>> dynsym) {
+    private ElfSymbols(Path file, int elfType, List<ElfFile.Section> sections, SymbolTable symtab, SymbolTable dynsym) {
         this.file = file;
         this.elfType = elfType;
-        this.hasSymtab = hasSymtab;
-        this.hasDynsym = hasDynsym;
+        this.sections = sections;
         this.symtab = symtab;
         this.dynsym = dynsym;
     }
 
     /**
-     * Reads the function symbols of {@code file}.
+     * Reads the symbol tables of {@code file}.
      *
      * @throws IOException              if it cannot be opened or read
      * @throws IllegalArgumentException if it is not an ELF64 little-endian file or its headers
@@ -81,20 +78,22 @@ public final class ElfSymbols {
         }
     }
 
-    /** The function symbols of an already opened file; {@code file} is only kept for {@link #file()}. */
+    /**
+     * The symbol tables of an already opened file ({@code file} is only kept for {@link #file()});
+     * they stay readable after {@code elf} is closed.
+     */
     public static ElfSymbols of(ElfFile elf, Path file) throws IOException {
         Optional<ElfFile.Section> full = elf.firstOfType(ElfFile.SHT_SYMTAB);
         Optional<ElfFile.Section> dynamic = elf.firstOfType(ElfFile.SHT_DYNSYM);
-        Map<String, List<FunctionSymbol>> fromFull = full.isPresent()
-                ? functions(elf, full.get(), Table.SYMTAB, null) : Map.of();
-        Map<String, List<FunctionSymbol>> fromDynamic = Map.of();
+        SymbolTable fromFull = full.isPresent() ? table(elf, full.get(), Table.SYMTAB, null) : null;
+        SymbolTable fromDynamic = null;
         if (dynamic.isPresent()) {
             Optional<ElfFile.Section> versions = elf.firstOfType(ElfFile.SHT_GNU_VERSYM)
                     .filter(v -> v.link() == dynamic.get().index());
             ByteBuffer versym = versions.isPresent() ? elf.content(versions.get()) : null;
-            fromDynamic = functions(elf, dynamic.get(), Table.DYNSYM, versym);
+            fromDynamic = table(elf, dynamic.get(), Table.DYNSYM, versym);
         }
-        return new ElfSymbols(file, elf.type(), full.isPresent(), dynamic.isPresent(), fromFull, fromDynamic);
+        return new ElfSymbols(file, elf.type(), elf.sections(), fromFull, fromDynamic);
     }
 
     /** The file the symbols were read from. */
@@ -109,39 +108,72 @@ public final class ElfSymbols {
 
     /** Whether the file still has its full symbol table (.symtab), i.e. is not stripped. */
     public boolean hasSymtab() {
-        return hasSymtab;
+        return symtab != null;
     }
 
     /** Whether the file has a dynamic symbol table (.dynsym): every dynamically linked file does. */
     public boolean hasDynsym() {
-        return hasDynsym;
+        return dynsym != null;
     }
 
     /**
      * Every definition of the function called {@code name} (without a version suffix) in
      * .symtab, or, when .symtab has none, in .dynsym; empty if neither defines it. Several
      * definitions are symbol versions, weak aliases or static functions of one name in different
-     * source files: {@link FunctionChoice} picks among them.
+     * source files: {@link FunctionChoice} picks among them. The tables are scanned comparing
+     * bytes, no name decoded: finding one function in libjvm's 48,000 symbols costs no more than
+     * a pass over them.
      */
     public List<FunctionSymbol> definitions(String name) {
-        List<FunctionSymbol> found = symtab.get(name);
-        return found != null ? found : dynsym.getOrDefault(name, List.of());
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        List<FunctionSymbol> found = symtab == null ? List.of() : find(symtab, wanted, name);
+        return !found.isEmpty() || dynsym == null ? found : find(dynsym, wanted, name);
     }
 
-    /** The names of all functions in either table, sorted: what close-name suggestions are drawn from. */
+    /**
+     * The names of all functions in either table, in no order: what close-name suggestions are
+     * drawn from. Decoded on first use, on the way to an error.
+     */
     public Set<String> names() {
-        Set<String> all = new TreeSet<>(symtab.keySet());
-        all.addAll(dynsym.keySet());
-        return Collections.unmodifiableSet(all);
+        if (names == null) {
+            Set<String> all = new HashSet<>();
+            for (SymbolTable table : new SymbolTable[] {symtab, dynsym}) {
+                if (table != null) {
+                    for (int i = 1; i < table.count(); i++) {
+                        if (isFunction(table.symbols(), i * SYM_SIZE)) {
+                            String raw = ElfFile.string(table.strings(), nameOffset(table, i));
+                            int version = raw.indexOf('@');
+                            String name = version < 0 ? raw : raw.substring(0, version);
+                            if (!name.isEmpty()) {
+                                all.add(name);
+                            }
+                        }
+                    }
+                }
+            }
+            names = Collections.unmodifiableSet(all);
+        }
+        return names;
     }
 
-    /** How many function symbols were read from {@code table}. */
+    /** How many function symbols {@code table} holds (0 if the file has no such table). */
     public int count(Table table) {
-        return (table == Table.SYMTAB ? symtab : dynsym).values().stream().mapToInt(List::size).sum();
+        SymbolTable t = table == Table.SYMTAB ? symtab : dynsym;
+        int count = 0;
+        for (int i = 1; t != null && i < t.count(); i++) {
+            if (isFunction(t.symbols(), i * SYM_SIZE) && nameLength(t, i) > 0) {
+                count++;
+            }
+        }
+        return count;
     }
 
-    private static Map<String, List<FunctionSymbol>> functions(ElfFile elf, ElfFile.Section table, Table which,
-                                                               ByteBuffer versym) throws IOException {
+    /** One symbol table: its entries, its string table, and for .dynsym the version of each entry. */
+    private record SymbolTable(Table kind, ByteBuffer symbols, ByteBuffer strings, ByteBuffer versym, int count) {
+    }
+
+    private static SymbolTable table(ElfFile elf, ElfFile.Section table, Table kind, ByteBuffer versym)
+            throws IOException {
         if (table.entrySize() != SYM_SIZE) {
             throw new IllegalArgumentException("malformed ELF object: symbol table " + table.name() + " has "
                     + table.entrySize() + "-byte entries, not " + SYM_SIZE);
@@ -152,39 +184,77 @@ public final class ElfSymbols {
         }
         ByteBuffer symbols = elf.content(table);
         ByteBuffer strings = elf.content(elf.sections().get(table.link()));
-        List<ElfFile.Section> sections = elf.sections();
-        Map<String, List<FunctionSymbol>> byName = new HashMap<>();
-        int count = symbols.limit() / SYM_SIZE;
-        for (int i = 1; i < count; i++) { // entry 0 is the gABI's undefined symbol
+        return new SymbolTable(kind, symbols, strings, versym, symbols.limit() / SYM_SIZE);
+    }
+
+    /** A defined function: STT_FUNC or STT_GNU_IFUNC, in a real section, at a non-zero address. */
+    private static boolean isFunction(ByteBuffer symbols, int at) {
+        int type = symbols.get(at + 4) & 0xf;
+        int shndx = Short.toUnsignedInt(symbols.getShort(at + 6));
+        return (type == STT_FUNC || type == STT_GNU_IFUNC) && shndx != SHN_UNDEF
+                && (shndx < SHN_LORESERVE || shndx == SHN_XINDEX) && symbols.getLong(at + 8) != 0;
+    }
+
+    private static long nameOffset(SymbolTable table, int index) {
+        return Integer.toUnsignedLong(table.symbols().getInt(index * SYM_SIZE));
+    }
+
+    /** Bytes of entry {@code index}'s name before any '@' (0 if it has none or runs off the table). */
+    private static int nameLength(SymbolTable table, int index) {
+        ByteBuffer strings = table.strings();
+        long start = nameOffset(table, index);
+        for (long i = start; i < strings.limit(); i++) {
+            byte b = strings.get((int) i);
+            if (b == 0 || b == '@') {
+                return (int) (i - start);
+            }
+        }
+        return 0;
+    }
+
+    private List<FunctionSymbol> find(SymbolTable table, byte[] wanted, String name) {
+        ByteBuffer symbols = table.symbols();
+        ByteBuffer strings = table.strings();
+        List<FunctionSymbol> found = new ArrayList<>(1);
+        for (int i = 1; i < table.count(); i++) { // entry 0 is the gABI's undefined symbol
             int at = i * SYM_SIZE;
-            int info = symbols.get(at + 4);
-            int type = info & 0xf;
-            int shndx = Short.toUnsignedInt(symbols.getShort(at + 6));
-            long value = symbols.getLong(at + 8);
-            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || shndx == SHN_UNDEF || value == 0
-                    || (shndx >= SHN_LORESERVE && shndx != SHN_XINDEX)) {
+            long start = nameOffset(table, i);
+            // The name must be the wanted bytes, then its end or a version suffix.
+            if (start > strings.limit() - wanted.length - 1 || !isFunction(symbols, at)) {
                 continue;
             }
-            String raw = ElfFile.string(strings, Integer.toUnsignedLong(symbols.getInt(at)));
-            int at1 = raw.indexOf('@');
-            String name = at1 < 0 ? raw : raw.substring(0, at1);
-            if (name.isEmpty()) {
+            int s = (int) start;
+            int end = s + wanted.length;
+            byte after = strings.get(end);
+            if ((after != 0 && after != '@') || !sameBytes(strings, s, wanted)) {
                 continue;
             }
-            boolean defaultVersion = at1 < 0 || raw.startsWith("@@", at1);
+            // "name@VER" is an old version in .symtab, "name@@VER" the default one.
+            boolean defaultVersion = after == 0 || (end + 1 < strings.limit() && strings.get(end + 1) == '@');
+            ByteBuffer versym = table.versym();
             if (versym != null && 2L * i + 2 <= versym.limit()) {
                 defaultVersion &= (versym.getShort(2 * i) & VERSYM_HIDDEN) == 0;
             }
-            long offset = fileOffset(elf.type(), sections, shndx, value);
-            FunctionSymbol symbol = new FunctionSymbol(name, which, value, symbols.getLong(at + 16), offset,
-                    (info >> 4 & 0xf) == STB_WEAK, type == STT_GNU_IFUNC, defaultVersion);
-            byName.computeIfAbsent(name, n -> new ArrayList<>(1)).add(symbol);
+            int info = symbols.get(at + 4);
+            long value = symbols.getLong(at + 8);
+            found.add(new FunctionSymbol(name, table.kind(), value, symbols.getLong(at + 16),
+                    fileOffset(Short.toUnsignedInt(symbols.getShort(at + 6)), value),
+                    (info >> 4 & 0xf) == STB_WEAK, (info & 0xf) == STT_GNU_IFUNC, defaultVersion));
         }
-        return byName;
+        return found;
+    }
+
+    private static boolean sameBytes(ByteBuffer strings, int at, byte[] wanted) {
+        for (int i = 0; i < wanted.length; i++) {
+            if (strings.get(at + i) != wanted[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where {@code value} of a symbol in section {@code shndx} lies in the file; -1 if not in the file. */
-    private static long fileOffset(int elfType, List<ElfFile.Section> sections, int shndx, long value) {
+    private long fileOffset(int shndx, long value) {
         ElfFile.Section section = null;
         if (shndx != SHN_XINDEX && shndx < sections.size()) {
             section = sections.get(shndx);

@@ -35,17 +35,22 @@ final class FunctionChoice {
         if (addresses.size() > 1) {
             throw CaptureException.usage(function + " names " + addresses.size() + " different functions in " + file
                     + " (at " + addresses.stream().map(a -> "0x" + Long.toHexString(a)).collect(Collectors.joining(", "))
-                    + "): static functions of one name in different source files; probe a caller with a unique name");
+                    + "), such as static functions of one name in different source files; probe a caller with a unique name");
         }
         FunctionSymbol chosen = left.get(0);
         if (chosen.indirect()) {
-            List<String> implementations = symbols.names().stream()
+            // The implementations are usually local functions, named in .symtab only (glibc's
+            // __memcpy_avx_unaligned_erms): a stripped library cannot offer them, and names that
+            // merely contain the function's (wmemcpy) would mislead.
+            List<String> implementations = !symbols.hasSymtab() ? List.of() : symbols.names().stream()
                     .filter(n -> !n.equals(function) && n.contains(function))
                     .filter(n -> symbols.definitions(n).stream().noneMatch(FunctionSymbol::indirect))
                     .toList();
+            List<String> listed = Suggestions.closest(function, implementations, 3);
             throw CaptureException.usage(function + " in " + file + " is an indirect function (GNU IFUNC): it runs"
                     + " once, when the file is loaded, to pick the implementation calls go to; probe that"
-                    + " implementation" + Suggestions.didYouMean(Suggestions.closest(function, implementations, 3)));
+                    + " implementation" + (!listed.isEmpty() ? ", perhaps " + String.join(", ", listed)
+                    : symbols.hasSymtab() ? "" : " (" + file.getFileName() + " has no .symtab to name it)"));
         }
         if (chosen.fileOffset() < 0) {
             throw CaptureException.usage(function + " in " + file + " lies in no section with bytes in the file"

@@ -110,9 +110,10 @@ public final class UserTargets {
         if (target != null) {
             Path file = files.locate(target, process);
             UsdtNotes notes = program(target, file, (elf, f) -> UsdtNotes.of(elf));
-            if (!notes.hasSection()) {
-                throw CaptureException.usage(target + " has no USDT probes (no " + UsdtNotes.SECTION + " section);"
-                        + " probe one of its functions instead, as " + target + ":FUNCTION");
+            if (notes.probes().isEmpty()) {
+                throw CaptureException.usage(target + " has no USDT probes (" + (notes.hasSection()
+                        ? "its " + UsdtNotes.SECTION + " section lists none" : "no " + UsdtNotes.SECTION + " section")
+                        + "); probe one of its functions instead, as " + target + ":FUNCTION");
             }
             List<UsdtProbe> sites = notes.sites(provider, name);
             if (sites.isEmpty()) {
@@ -164,11 +165,19 @@ public final class UserTargets {
 
     /** What {@code read} makes of {@code file}, which must be a linked ELF program or shared library. */
     private static <T> T program(String shown, Path file, ElfReader<T> read) {
-        try (ElfFile elf = ElfFile.open(file)) {
+        ElfFile elf;
+        try {
+            elf = ElfFile.open(file);
+        } catch (IllegalArgumentException e) { // not ELF64 at all: a script, a text file, a 32-bit program
+            throw CaptureException.usage(shown + ": " + e.getMessage() + "; give a program or shared library");
+        } catch (IOException e) {
+            throw CaptureException.runtime("cannot read " + shown + ": " + e.getMessage(), e);
+        }
+        try (elf) {
             checkType(shown, elf.type());
             return read.apply(elf, file);
-        } catch (IllegalArgumentException e) {
-            throw CaptureException.usage(shown + ": " + e.getMessage() + "; give a program or shared library");
+        } catch (IllegalArgumentException e) { // a damaged symbol table or note
+            throw CaptureException.usage(shown + ": " + e.getMessage());
         } catch (IOException e) {
             throw CaptureException.runtime("cannot read " + shown + ": " + e.getMessage(), e);
         }
