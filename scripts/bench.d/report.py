@@ -344,7 +344,9 @@ def generate_mbuf(meta, rows):
       'packet one call of `process_one(m)` and the USDT probe `netcap_test:rx_mbuf`. The tool (on CPU 1) '
       'is attached and ready before the app starts receiving. Packets/s as the app measured it, median '
       '(min–max); against the same build with nothing attached; time added per packet '
-      '(1e9/rate − 1e9/rate with nothing attached); probe hits / calls the app made (netcap: packets '
+      '(1e9/rate − 1e9/rate with nothing attached); the receiving thread\'s CPU time per packet '
+      '(`/proc/PID/task/PID/schedstat`, traps and BPF programs included; other work on its CPU '
+      'lowers the packets/s but not this) and what was added to it; probe hits / calls the app made (netcap: packets '
       'seen at the hooks / packets processed; bpftrace: its count / calls); with the match-all filter '
       '(`udp`) pcap records / packets processed [netcap\'s "lost between kernel and user space"]. '
       'The non-matching filter is `udp port 7777`: the probe and the in-kernel copy and filter, '
@@ -358,8 +360,8 @@ def generate_mbuf(meta, rows):
         for b in builds:
             w('| %s | `%s` | `%s` |' % (MB_BUILDS[b], insn.get((b, 'process_one'), '?'), insn.get((b, 'process_burst'), '?')))
         w('')
-    w('| build | attached | filter | app packets/s | vs nothing | added ns/packet | probe hits / calls | written / processed [lost] |')
-    w('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    w('| build | attached | filter | app packets/s | vs nothing | added ns/packet | app CPU ns/packet | added CPU ns/packet | probe hits / calls | written / processed [lost] |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     order = ['-', 'process_one', 'process_one@1', 'usdt:netcap_test:rx_mbuf@1',
              'process_burst', 'process_burst@1@2', 'usdt:netcap_test:rx_burst@1@2']
     keys = []
@@ -373,9 +375,14 @@ def generate_mbuf(meta, rows):
         rs = [r for r in mb if (r[1], r[2], r[3], r[4]) == k]
         s = stat([num(r[6]) for r in rs])
         base = stat([num(r[6]) for r in mb if r[1] == k[0] and r[2] == 'none'])
+        # CPU ns per packet of the receiving thread (rows of older runs have no column 14)
+        cpu = stat([num(r[14]) / num(r[7]) if len(r) > 14 and num(r[14]) and num(r[7]) else None for r in rs])
+        cbase = stat([num(r[14]) / num(r[7]) for r in mb
+                      if r[1] == k[0] and r[2] == 'none' and len(r) > 14 and num(r[14]) and num(r[7])])
+        cadded = '%.0f' % (cpu[0] - cbase[0]) if (cpu and cbase and k[1] != 'none') else ''
         vs = added = hits = written = ''
         if k[1] != 'none':
-            vs = ratio(s, base)
+            vs = ratio(s, base, '{:.3f}×')
             added = '%.0f' % (1e9 / s[0] - 1e9 / base[0]) if (s and base) else 'n/a'
             # calls the app made at that point: bursts for process_burst/rx_burst, else packets
             calls_col = 8 if 'burst' in k[2] and k[1] == 'bpftrace' else 7
@@ -387,8 +394,8 @@ def generate_mbuf(meta, rows):
             elif k[1] == 'netcap':
                 written = fmt(stat([num(r[12]) for r in rs]))
         fl = {'-': '–', 'all': '`udp`', 'none': '`udp port 7777`'}.get(k[3], k[3])
-        w('| %s | %s | %s | %s | %s | %s | %s | %s |' % (MB_BUILDS.get(k[0], k[0]), mb_point(k[1], k[2]), fl,
-                                                     kpps(s), vs, added, hits, written))
+        w('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            MB_BUILDS.get(k[0], k[0]), mb_point(k[1], k[2]), fl, kpps(s), vs, added, fmt(cpu), cadded, hits, written))
     w('')
     fails = [r for r in rows if r[0] == 'mb' and 'FAIL' in r]
     if fails:
