@@ -60,7 +60,9 @@ final class DpdkApp implements AutoCloseable {
     /**
      * Starts it in benchmark mode: after {@link #go()} it receives the frames of {@code pcap}
      * over and over for {@code seconds}, calling process_burst and process_one (not process_chain),
-     * then reports its rate ({@link #awaitRate(Duration)}). The whole pcap is held in its mbuf pool
+     * then reports its rate ({@link #awaitRate(Duration)}), then how many frames
+     * ({@link #awaitProcessed(Duration)}) and non-empty bursts ({@link #awaitBursts(Duration)}) it
+     * received. The whole pcap is held in its mbuf pool
      * (8191 mbufs, shared with the receive ring): keep it to a few thousand frames.
      */
     static DpdkApp startBench(Path binary, Path pcap, double seconds) throws IOException, InterruptedException {
@@ -99,9 +101,10 @@ final class DpdkApp implements AutoCloseable {
     }
 
     /**
-     * Waits for test mode's "processed N".
+     * Waits for "processed N" (in benchmark mode it follows "rate": read the rate first).
      *
-     * @return N, the frames it received (each went through process_burst, process_one and process_chain)
+     * @return N, the frames it received (each went through process_burst and process_one, and in
+     *         test mode process_chain)
      * @throws AssertionError with its stderr if it fails or the time runs out
      */
     long awaitProcessed(Duration timeout) throws InterruptedException {
@@ -115,6 +118,15 @@ final class DpdkApp implements AutoCloseable {
      */
     double awaitRate(Duration timeout) throws InterruptedException {
         return Double.parseDouble(process.awaitLine("rate ", timeout));
+    }
+
+    /**
+     * Waits for benchmark mode's "bursts B", which follows "processed".
+     *
+     * @return B, the non-empty bursts it received (each one call of process_burst, at most 32 frames)
+     */
+    long awaitBursts(Duration timeout) throws InterruptedException {
+        return Long.parseLong(process.awaitLine("bursts ", timeout));
     }
 
     /** What it wrote to stderr so far (EAL's log, errors). */

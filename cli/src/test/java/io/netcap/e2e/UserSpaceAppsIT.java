@@ -75,11 +75,18 @@ class UserSpaceAppsIT extends KernelTest {
     }
 
     @Test
-    void dpdkAppBenchmarkReportsARate() throws Exception {
+    void dpdkAppBenchmarkReportsARateAndItsCounts() throws Exception {
         try (DpdkApp app = DpdkApp.startBench(DpdkApp.binary(), pcap(), 1)) {
             app.go();
             double rate = app.awaitRate(Duration.ofSeconds(30));
-            assertTrue(rate > 1000, "rate " + rate + "\n" + app.stderr());
+            long processed = app.awaitProcessed(Duration.ofSeconds(5));
+            long bursts = app.awaitBursts(Duration.ofSeconds(5));
+            String got = "rate " + rate + ", processed " + processed + ", bursts " + bursts + "\n" + app.stderr();
+            assertTrue(rate > 1000, got);
+            // the rate is the frames over the time it received, one second and the last burst's poll
+            double seconds = processed / rate;
+            assertTrue(seconds >= 0.99 && seconds < 1.5, got);
+            assertTrue(bursts > 0 && bursts <= processed && processed <= 32 * bursts, got);
         }
     }
 

@@ -16,6 +16,12 @@
  *
  * Build (gcc; no -rdynamic, so a stripped copy has none of these functions in .dynsym):
  *   gcc -O2 -g dpdk_app.c -o dpdk_app $(pkg-config --cflags --libs libdpdk)
+ * scripts/bench also builds two variants that differ only in the first instruction of each
+ * process_* function, which decides what a uprobe there costs (x86 uprobes single-step most
+ * instructions out of line, but emulate a nop, and a kernel with the uprobe optimisation turns a
+ * 5-byte nop into a call):
+ *   -DPROBE_ENTRY_NOPS=1  five 1-byte nops at the entry (GCC's patchable_function_entry(5))
+ *   -DPROBE_ENTRY_NOPS=5  one 5-byte nop (nopl 0x0(%rax,%rax,1)) as the first instruction
  *
  * Usage (root; EAL runs without hugepages, PCI or shared config files; RUNTIME_DIRECTORY should
  * name a private temporary directory, where EAL puts its runtime files):
@@ -29,7 +35,9 @@
  *   2. test mode: it receives until the pcap is exhausted (net_pcap returns nothing
  *      IDLE_POLLS_TO_END polls in a row; at most MAX_RX_SECONDS in all), then prints
  *      "processed <N>", N the frames received;
- *      bench mode: it receives for SECONDS, then prints "rate <packets per second>";
+ *      bench mode: it receives for SECONDS, then prints "rate <packets per second>",
+ *      "processed <N>" (the frames received, each handed to process_one) and "bursts <B>" (the
+ *      non-empty bursts, each handed to process_burst);
  *   3. it waits for EOF on stdin, frees everything and exits 0.
  * Exit 1 with a message on stderr on any failure (EAL, port, pool, or a chain whose bytes differ
  * from its frame).
@@ -77,6 +85,24 @@ volatile uint64_t checksum;
 #define PROBE_TARGET __attribute__((noinline))
 #endif
 
+/*
+ * PROBE_ENTRY before a probe target's definition, PROBE_ENTRY_INSN as its first statement: the
+ * benchmark variants of the header comment; nothing in the default build. The asm's memory
+ * clobber keeps the function's loads after the nop.
+ */
+#if defined(PROBE_ENTRY_NOPS) && PROBE_ENTRY_NOPS == 1
+#define PROBE_ENTRY __attribute__((patchable_function_entry(5)))
+#define PROBE_ENTRY_INSN
+#elif defined(PROBE_ENTRY_NOPS) && PROBE_ENTRY_NOPS == 5
+#define PROBE_ENTRY
+#define PROBE_ENTRY_INSN asm volatile(".byte 0x0f, 0x1f, 0x44, 0x00, 0x00" ::: "memory")
+#elif defined(PROBE_ENTRY_NOPS)
+#error "PROBE_ENTRY_NOPS must be 1 or 5"
+#else
+#define PROBE_ENTRY
+#define PROBE_ENTRY_INSN
+#endif
+
 static uint64_t sum_segment(const struct rte_mbuf *seg)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(seg, const uint8_t *);
@@ -86,14 +112,16 @@ static uint64_t sum_segment(const struct rte_mbuf *seg)
 	return s;
 }
 
-PROBE_TARGET void process_one(struct rte_mbuf *m)
+PROBE_ENTRY PROBE_TARGET void process_one(struct rte_mbuf *m)
 {
+	PROBE_ENTRY_INSN;
 	checksum += sum_segment(m);
 	asm volatile("" ::: "memory");
 }
 
-PROBE_TARGET void process_burst(struct rte_mbuf **pkts, uint16_t n)
+PROBE_ENTRY PROBE_TARGET void process_burst(struct rte_mbuf **pkts, uint16_t n)
 {
+	PROBE_ENTRY_INSN;
 	uint64_t s = 0;
 	for (uint16_t i = 0; i < n; i++)
 		s += pkts[i]->pkt_len;
@@ -226,11 +254,14 @@ static long receive_all(uint16_t port, struct rte_mempool *chain_pool)
 	return frames;
 }
 
-/* Bench mode: receives for the given time; returns packets per second. */
-static double receive_for(uint16_t port, double seconds)
+/*
+ * Bench mode: receives for the given time; returns packets per second, and the packets and
+ * non-empty bursts received in *packets_out and *bursts_out.
+ */
+static double receive_for(uint16_t port, double seconds, uint64_t *packets_out, uint64_t *bursts_out)
 {
 	struct rte_mbuf *pkts[BURST];
-	uint64_t packets = 0;
+	uint64_t packets = 0, bursts = 0;
 	uint64_t hz = rte_get_timer_hz();
 	uint64_t start = rte_get_timer_cycles();
 	uint64_t end = start + (uint64_t)(seconds * hz);
@@ -241,9 +272,12 @@ static double receive_for(uint16_t port, double seconds)
 			handle_burst(pkts, n);
 			rte_pktmbuf_free_bulk(pkts, n);
 			packets += n;
+			bursts++;
 		}
 		now = rte_get_timer_cycles();
 	}
+	*packets_out = packets;
+	*bursts_out = bursts;
 	return packets / ((double)(now - start) / hz);
 }
 
@@ -340,7 +374,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (bench_seconds > 0) {
-		printf("rate %.0f\n", receive_for(port, bench_seconds));
+		uint64_t packets, bursts;
+		double rate = receive_for(port, bench_seconds, &packets, &bursts);
+		printf("rate %.0f\nprocessed %" PRIu64 "\nbursts %" PRIu64 "\n", rate, packets, bursts);
 	} else {
 		long frames = receive_all(port, chain_pool);
 		if (frames < 0)
