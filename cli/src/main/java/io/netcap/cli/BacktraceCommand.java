@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code netcap backtrace}: where in the kernel matching packets are dropped (or pass any hook),
  * as kernel stacks counted in the kernel, with the drop reason by name.
  */
-@Command(name = "backtrace", mixinStandardHelpOptions = true,
+@Command(name = "backtrace", mixinStandardHelpOptions = true, versionProvider = Netcap.Version.class,
         description = "Count the kernel stacks at which matching packets hit a hook (default: where they are dropped).",
         footer = {"", "Examples:",
                 "  netcap backtrace -e 'icmp and dst host 198.18.0.2'",

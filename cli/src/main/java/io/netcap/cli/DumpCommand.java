@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * namespace at once — packets at the device layer, received (netif_receive_skb) and sent
  * (net_dev_queue), in all namespaces, each tagged with its device and namespace.
  */
-@Command(name = "dump", mixinStandardHelpOptions = true,
+@Command(name = "dump", mixinStandardHelpOptions = true, versionProvider = Netcap.Version.class,
         description = "Capture at the device layer of every network namespace (or at -f hooks).",
         footer = {"", "Examples:",
                 "  netcap dump -w out.pcap",

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>The listing itself is {@link HookListing}'s; this class reads the options and picks the renderer.
  */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Netcap.Version.class,
         description = {"List the kernel functions and tracepoints that take a struct sk_buff *, with the "
                 + "argument that holds it, read from the kernel's BTF; and which kinds of hook this kernel "
                 + "can attach.",

@@ -7,16 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code netcap mbuf}: capture DPDK mbufs where a user-space program hands them to a function or USDT probe. */
-@Command(name = "mbuf", mixinStandardHelpOptions = true,
+@Command(name = "mbuf", mixinStandardHelpOptions = true, versionProvider = Netcap.Version.class,
         description = "Capture DPDK packets (struct rte_mbuf) in a user-space program, at a function or USDT probe.",
         footer = {"", "Points (-f, comma-separated):",
-                "  [TARGET:]FUNC@N        argument N is one struct rte_mbuf * (N defaults to 1)",
-                "  [TARGET:]FUNC@N@M      argument N is an array of rte_mbuf *, argument M their count",
-                "  usdt:[TARGET:]PROVIDER:NAME@N[@M]   the same through a USDT probe's arguments",
-                "TARGET is an executable or shared library; without it, the executable of -p PID or a library it maps.",
+                "  [TARGET:]FUNC@N      argument N is one struct rte_mbuf * (default @1)",
+                "  [TARGET:]FUNC@N@M    argument N is an array of rte_mbuf *, M their count",
+                "  usdt:[TARGET:]PROVIDER:NAME@N[@M]   the same, a USDT probe's arguments",
+                "TARGET: a program or shared library; without it, the program of -p PID",
+                "or a library it maps.",
                 "", "Examples:",
                 "  netcap mbuf -f process_burst@1@2 -p 4242 -e 'udp port 9' -w out.pcap",
-                "  netcap mbuf -f /usr/lib/x86_64-linux-gnu/librte_mbuf.so.23:rte_pktmbuf_free_bulk@1@2 -e icmp",
+                "  netcap mbuf -f librte_ethdev.so.23:rte_eth_call_rx_callbacks@3@4 -p 4242",
                 "  netcap mbuf -f usdt:netcap_test:rx_mbuf@1 -p 4242 --json"})
 public final class MbufCommand extends UserSpaceCommand {
     @Option(names = {"-f", "--function"}, required = true, paramLabel = "POINTS",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code netcap skb}: capture sk_buffs at the hooks given with -f. */
-@Command(name = "skb", mixinStandardHelpOptions = true,
+@Command(name = "skb", mixinStandardHelpOptions = true, versionProvider = Netcap.Version.class,
         description = "Capture packets (sk_buffs) at kernel hooks.",
         footer = {"", "Examples:",
                 "  netcap skb -f tracepoint:net:netif_receive_skb -e icmp -c 4",

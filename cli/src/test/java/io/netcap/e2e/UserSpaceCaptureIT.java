@@ -140,6 +140,42 @@ class UserSpaceCaptureIT extends KernelTest {
         }
     }
 
+    /** A bare name and the path it resolves to are one place: probing it twice would capture each packet twice. */
+    @Test
+    void twoSpellingsOfOnePlaceAreRefused() throws Exception {
+        try (DpdkApp app = DpdkApp.start(DpdkApp.binary(), inputPcap());
+             NetcapProcess netcap = NetcapProcess.start("mbuf", "-f", "process_one@1," + DpdkApp.binary() + ":process_one@1",
+                     "-p", Long.toString(app.pid()))) {
+            assertEquals(2, netcap.waitFor(30), netcap.stderr());
+            assertTrue(netcap.stderr().contains("are the same place (process_one in "), netcap.stderr());
+        }
+    }
+
+    /** --json on a full disk is an error, as -w is, not packets reported captured and lost. */
+    @Test
+    void jsonOnAFullDiskIsAnError() throws Exception {
+        try (DpdkApp app = DpdkApp.start(DpdkApp.binary(), inputPcap())) {
+            Process netcap = new ProcessBuilder("bash", "-c", "exec java -jar " + NetcapProcess.JAR.toAbsolutePath()
+                    + " mbuf -f process_one -p " + app.pid() + " --json > /dev/full")
+                    .redirectError(dir.resolve("stderr").toFile()).start();
+            String stderr = "";
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (!(stderr = java.nio.file.Files.readString(dir.resolve("stderr"))).contains("listening on")) {
+                    assertTrue(netcap.isAlive() && System.nanoTime() < deadline, stderr);
+                    Thread.sleep(50);
+                }
+                app.go();
+                assertTrue(netcap.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "netcap did not stop");
+                stderr = java.nio.file.Files.readString(dir.resolve("stderr"));
+                assertEquals(1, netcap.exitValue(), stderr);
+                assertTrue(stderr.contains("cannot write JSON to stdout"), stderr);
+            } finally {
+                netcap.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void aPidThatIsNotThereIsRefused() throws Exception {
         try (NetcapProcess netcap = NetcapProcess.start("mbuf", "-f", "process_one", "-p", "999999999")) {

@@ -102,13 +102,22 @@ final class JsonSink implements PacketSink {
         }
     }
 
+    /**
+     * PrintWriter (and System.out under it) swallow write errors; this asks for them, so a full
+     * disk or a closed stdout is an error like -w's rather than packets reported written and lost.
+     *
+     * @throws IOException a write to the output failed since the last flush
+     */
     @Override
-    public void flush() {
-        out.flush();
+    public void flush() throws IOException {
+        if (out.checkError()) { // flushes first
+            throw new IOException("cannot write JSON to stdout: a write failed (disk full, stdout closed,"
+                    + " or its reader went away)");
+        }
     }
 
     @Override
-    public void close() {
-        out.flush();
+    public void close() throws IOException {
+        flush();
     }
 }

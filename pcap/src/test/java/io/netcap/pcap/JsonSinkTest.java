@@ -52,4 +52,29 @@ class JsonSinkTest {
         org.junit.jupiter.api.Assertions.assertTrue(written(null, null, true).path("truncated").asBoolean());
         org.junit.jupiter.api.Assertions.assertFalse(written(null, null, false).has("truncated"));
     }
+
+    /** stdout as netcap has it (a PrintWriter over a PrintStream, both of which swallow errors) on a full disk. */
+    @Test
+    void aFailedWriteIsAnErrorNotASilentLoss() throws Exception {
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+            }
+        };
+        PrintWriter stdout = new PrintWriter(new java.io.PrintStream(full, false), true);
+        JsonSink sink = new JsonSink(stdout, false);
+        sink.write(CapturedPacket.of(PcapWriterTest.T0, LinkType.ETHERNET, new byte[60]));
+        java.io.IOException e = assertThrows(java.io.IOException.class, sink::flush);
+        assertEquals(true, e.getMessage().startsWith("cannot write JSON to stdout"), e.getMessage());
+    }
+
+    @Test
+    void aWorkingOutputFlushesQuietly() throws Exception {
+        StringWriter text = new StringWriter();
+        JsonSink sink = new JsonSink(new PrintWriter(text), false);
+        sink.write(CapturedPacket.of(PcapWriterTest.T0, LinkType.ETHERNET, new byte[60]));
+        sink.flush();
+        assertEquals(1, text.toString().lines().count());
+    }
 }

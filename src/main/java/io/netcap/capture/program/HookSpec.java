@@ -135,6 +135,11 @@ public record HookSpec(String text, HookKind kind, String category, String name,
     /** One point of {@link #parseUserList}. */
     public static HookSpec parseUser(String text, PacketSource source, int pid) {
         String t = text.strip();
+        String prefix = t.contains(":") ? t.substring(0, t.indexOf(':')) : "";
+        if (List.of("tracepoint", "tp", "tp_btf", "raw_tp", "raw_tracepoint", "kprobe", "fentry").contains(prefix)) {
+            throw new IllegalArgumentException(t + " is a kernel hook; netcap " + source.command()
+                    + " probes user-space programs: capture there with netcap skb -f " + t);
+        }
         boolean usdt = t.startsWith(HookKind.USDT.prefix() + ":");
         String rest = usdt ? t.substring(5) : t.startsWith(HookKind.UPROBE.prefix() + ":") ? t.substring(7) : t;
         int at = rest.indexOf('@');
@@ -183,7 +188,7 @@ public record HookSpec(String text, HookKind kind, String category, String name,
             second = 2;
         } else if (source == PacketSource.RAW && second == 0) {
             throw new IllegalArgumentException("raw point " + t + " gives the data pointer but not the length: write "
-                    + name + "@" + pointer + "@M, M the length's argument");
+                    + t.substring(0, t.indexOf('@')) + "@" + pointer + "@M, M the length's argument");
         }
         if (second == pointer) {
             throw new IllegalArgumentException("bad point " + t + ": the packet and the "

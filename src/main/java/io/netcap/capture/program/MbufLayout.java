@@ -45,11 +45,15 @@ public record MbufLayout(int bufAddr, int dataOff, int port, int pktLen, int dat
      */
     public static MbufLayout parse(String text, MbufLayout base) {
         Map<String, Integer> fields = base.fields();
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (String part : text.split(",", -1)) {
             String[] kv = part.strip().split("=", -1);
             if (kv.length != 2 || !fields.containsKey(kv[0].strip())) {
                 throw CaptureException.usage("--mbuf-layout: expected FIELD=OFFSET,... with FIELD one of "
                         + String.join(", ", fields.keySet()) + "; got \"" + part.strip() + "\"");
+            }
+            if (!given.add(kv[0].strip())) {
+                throw CaptureException.usage("--mbuf-layout: " + kv[0].strip() + " is given twice");
             }
             try {
                 fields.put(kv[0].strip(), Integer.decode(kv[1].strip()));

@@ -42,10 +42,16 @@ public final class MbufLayoutChoice {
             }
         }
         Optional<DpdkVersion> version = version(binaries, pid);
-        if (version.isPresent() && !version.get().atLeast(17, 5) && version.get().exact()) {
-            throw CaptureException.usage(version.get().file() + " is DPDK " + version.get() + ", whose struct rte_mbuf"
-                    + " netcap does not know (it reads DPDK 17.05 and later); give the offsets with --mbuf-layout "
-                    + "FIELD=OFFSET,... or build the program with -g");
+        if (version.isPresent() && !version.get().atLeast(17, 5)) {
+            if (version.get().exact()) {
+                throw CaptureException.usage(version.get().file() + " is " + version.get() + ", whose struct rte_mbuf"
+                        + " netcap does not know (it reads DPDK 17.05 and later); give the offsets with --mbuf-layout "
+                        + "FIELD=OFFSET,... or build the program with -g");
+            }
+            // only a lower bound older than 17.05: it may be older, or newer and exporting nothing newer
+            err.println("netcap: warning: " + version.get().file() + " may be a DPDK older than 17.05 (its symbols say "
+                    + version.get() + "), whose struct rte_mbuf differs; reading mbufs with 17.05's layout"
+                    + " (--mbuf-layout to change it)");
         }
         if (version.isEmpty()) {
             err.println("netcap: warning: " + String.join(", ", binaries.stream().map(Path::toString).toList())

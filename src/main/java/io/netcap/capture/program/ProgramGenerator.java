@@ -80,7 +80,7 @@ public final class ProgramGenerator {
                 slots.put("POINTER_ARG", Integer.toString(hook.skbLocation()));
                 if (hook.kind() == HookKind.UPROBE) {
                     slots.put("SECOND", user.secondArg() == 0 ? "0"
-                            : "(__u16)NETCAP_UPROBE_ARG_" + (user.secondArg() - 1) + "(ctx)");
+                            : "(__u32)NETCAP_UPROBE_ARG_" + (user.secondArg() - 1) + "(ctx)");
                 } else {
                     slots.put("SECOND_ARG", Integer.toString(user.secondArg() - 1));
                 }

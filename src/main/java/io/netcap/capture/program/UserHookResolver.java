@@ -26,10 +26,26 @@ final class UserHookResolver {
 
     List<Hook> resolve(List<HookSpec> specs) {
         List<Hook> hooks = new ArrayList<>();
+        java.util.Map<String, String> places = new java.util.HashMap<>();
         for (HookSpec spec : specs) {
-            hooks.add(resolve(hooks.size(), spec));
+            Hook hook = resolve(hooks.size(), spec);
+            // two spellings of one place (a bare name and its path) would capture each packet twice
+            String place = hook.kind() + " " + hook.user().binary() + " " + hook.user().offset() + " "
+                    + hook.user().provider() + " " + hook.target();
+            String earlier = places.putIfAbsent(place, spec.text());
+            if (earlier != null) {
+                throw CaptureException.usage(spec.text() + " and " + earlier + " are the same place ("
+                        + describe(hook) + "); give it once");
+            }
+            hooks.add(hook);
         }
         return hooks;
+    }
+
+    /** Where a resolved user-space hook is, for messages: "process_one in /opt/app". */
+    private static String describe(Hook hook) {
+        String what = hook.kind() == HookKind.USDT ? hook.user().provider() + ":" + hook.target() : hook.target();
+        return what + " in " + hook.user().binary();
     }
 
     private Hook resolve(int index, HookSpec spec) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param binary    path of the executable or shared library, or null (spec only)
  * @param provider  the USDT provider for a USDT hook, else null
  * @param secondArg 1-based argument: the count of an array of mbufs (mbuf) or the length (raw);
- *                  0 for a single mbuf. Read as 16 bits (DPDK's burst sizes and frame lengths are)
+ *                  0 for a single mbuf. Read as 32 bits: uint16_t and uint32_t
+ *                  arguments read right (callers extend narrower ones to 32 bits, as gcc and clang do)
  * @param pid       only this process (libbpf's pid filter), or -1 for every process that maps
  *                  the binary, including ones started later
  * @param offset    a resolved uprobe: where the function starts in the binary, in bytes; else 0

@@ -64,9 +64,14 @@ final class AttachedProgram implements AutoCloseable {
         return KernelAbi.readCounters(object.map(KernelAbi.STATS_MAP), program.hooks().size());
     }
 
-    /** The hooks as the "listening on" line names them. */
+    /**
+     * The hooks as the "listening on" line names them; a user-space point with the file it was
+     * found in (netcap takes the first file that defines a bare name) and the process, if one.
+     */
     String hookList() {
-        return program.hooks().stream().map(Hook::spec).collect(Collectors.joining(", "));
+        return program.hooks().stream().map(h -> h.user() == null ? h.spec()
+                : h.spec() + " (" + h.user().binary() + (h.user().pid() > 0 ? ", pid " + h.user().pid() : "") + ")")
+                .collect(Collectors.joining(", "));
     }
 
     @Override

@@ -58,6 +58,9 @@ class UserPointSpecTest {
         assertMessage("cannot be the same argument", () -> HookSpec.parseUser("f@2@2", PacketSource.MBUF, -1));
         assertMessage("given twice", () -> HookSpec.parseUserList("f@1,f@1", PacketSource.MBUF, -1));
         assertMessage("empty point", () -> HookSpec.parseUserList("f@1,", PacketSource.MBUF, -1));
+        assertMessage("kprobe:ip_rcv is a kernel hook; netcap mbuf probes user-space programs: capture there with"
+                + " netcap skb -f kprobe:ip_rcv", () -> HookSpec.parseUser("kprobe:ip_rcv", PacketSource.MBUF, -1));
+        assertMessage("write usdt:p:rx@1@M", () -> HookSpec.parseUser("usdt:p:rx@1", PacketSource.RAW, -1));
     }
 
     @Test

@@ -54,10 +54,10 @@ class UserProgramTest {
         assertTrue(c.contains("#define NETCAP_USDT         1"), c);
         assertTrue(c.contains("netcap_capture_user(ctx, 0, (__u64)NETCAP_UPROBE_ARG_0(ctx), 0)"), c);
         assertTrue(c.contains("netcap_capture_user_array(ctx, 1, (__u64)NETCAP_UPROBE_ARG_0(ctx), "
-                + "(__u16)NETCAP_UPROBE_ARG_1(ctx))"), c);
+                + "(__u32)NETCAP_UPROBE_ARG_1(ctx))"), c);
         String raw = ProgramGenerator.generate(program(PacketSource.RAW, EventTransport.RING_BUFFER)).get("capture.bpf.c");
         assertTrue(raw.contains("#define NETCAP_USER_SOURCE  2"), raw);
-        assertTrue(raw.contains("netcap_capture_user(ctx, 1, (__u64)NETCAP_UPROBE_ARG_5(ctx), (__u16)NETCAP_UPROBE_ARG_4(ctx))"),
+        assertTrue(raw.contains("netcap_capture_user(ctx, 1, (__u64)NETCAP_UPROBE_ARG_5(ctx), (__u32)NETCAP_UPROBE_ARG_4(ctx))"),
                 raw);
         // the binary is given at attach: the C, and so the cached object, is the same for every binary
         assertTrue(!c.contains(BINARY) && !raw.contains(BINARY));
@@ -89,5 +89,12 @@ class UserProgramTest {
         assertTrue(described.contains("mbuf = { buf_addr = 0, data_off = 18, port = 22, pkt_len = 36, data_len = 40, next = 72 }"),
                 described);
         assertTrue(described.contains("user_link = 101"), described);
+    }
+
+    @Test
+    void anMbufFieldGivenTwiceIsRefused() {
+        io.netcap.capture.CaptureException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.netcap.capture.CaptureException.class, () -> MbufLayout.parse("data_off=16,data_off=18", MbufLayout.DPDK_17_05));
+        assertTrue(e.getMessage().contains("data_off is given twice"), e.getMessage());
     }
 }
