@@ -176,6 +176,42 @@ class UserSpaceCaptureIT extends KernelTest {
         }
     }
 
+    /**
+     * --json into head under load: when head leaves, writes fail, and that is the reader going
+     * away (exit 0, counted as not written), not a write error.
+     */
+    @Test
+    void jsonUnderLoadIntoHeadEndsCleanly() throws Exception {
+        try (DpdkApp app = DpdkApp.startBench(DpdkApp.binary(), inputPcap(), 5)) {
+            Process pipeline = new ProcessBuilder("bash", "-c", "java -jar " + NetcapProcess.JAR.toAbsolutePath()
+                    + " mbuf -f process_burst@1@2 -p " + app.pid() + " --json 2>" + dir.resolve("stderr")
+                    + " | head -n 2000 > /dev/null; echo \"${PIPESTATUS[0]}\" > " + dir.resolve("status"))
+                    .redirectErrorStream(true).start();
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                String stderr;
+                while (!(stderr = read("stderr")).contains("listening on")) {
+                    assertTrue(pipeline.isAlive() && System.nanoTime() < deadline, stderr);
+                    Thread.sleep(50);
+                }
+                app.go();
+                assertTrue(pipeline.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the pipeline did not end");
+                stderr = read("stderr");
+                assertEquals("0", read("status").strip(), stderr);
+                assertTrue(stderr.contains("the reader of stdout went away"), stderr);
+                assertTrue(!stderr.contains("cannot write"), stderr);
+                app.awaitRate(Duration.ofSeconds(30));
+            } finally {
+                pipeline.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private String read(String name) throws java.io.IOException {
+        Path file = dir.resolve(name);
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    }
+
     @Test
     void aPidThatIsNotThereIsRefused() throws Exception {
         try (NetcapProcess netcap = NetcapProcess.start("mbuf", "-f", "process_one", "-p", "999999999")) {

@@ -127,6 +127,20 @@ final class CaptureSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the sink; once the reader of stdout has gone, its last flush fails by nature (what it
+     * held is already counted as not written), which is not an error of the run.
+     */
+    private void closeSink() throws IOException {
+        try {
+            sink.close();
+        } catch (IOException e) {
+            if (!readerGone) {
+                throw e;
+            }
+        }
+    }
+
     /** The reader of stdout went away: stop writing, and count what a failed write or flush lost as not written. */
     private void readerLeft() {
         readerGone = true;
@@ -206,7 +220,7 @@ final class CaptureSession implements AutoCloseable {
         if (events != null) {
             closer.run(events::drainAll);
         }
-        closer.run(sink::close);
+        closer.run(this::closeSink);
         if (events != null) {
             closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten,
                     truncatedWritten));
