@@ -42,6 +42,9 @@ final class TestAppBuild {
      * @param headers        headers the source includes that no pkg-config module covers, e.g. "sys/sdt.h"
      * @param debianPackages what to install when something is missing, e.g. "libdpdk-dev pkg-config"
      */
+    /** The header every test program includes (how probe targets are declared), next to them. */
+    private static final String SHARED_HEADER = "probe_target.h";
+
     record Recipe(String source, String output, List<String> pkgConfig, List<String> extraLibs, List<String> headers,
                   String debianPackages) {
     }
@@ -105,11 +108,17 @@ final class TestAppBuild {
 
     private static Path compile(Recipe recipe) throws IOException, InterruptedException {
         Path source = directory().resolve(recipe.source());
-        try (InputStream in = TestAppBuild.class.getResourceAsStream(RESOURCES + recipe.source())) {
-            if (in == null) {
-                throw new AssertionError("test resource " + RESOURCES + recipe.source() + " is missing");
+        for (String file : List.of(recipe.source(), SHARED_HEADER)) {
+            Path copy = directory().resolve(file);
+            if (Files.exists(copy)) {
+                continue; // the shared header, copied for an earlier program
             }
-            Files.copy(in, source);
+            try (InputStream in = TestAppBuild.class.getResourceAsStream(RESOURCES + file)) {
+                if (in == null) {
+                    throw new AssertionError("test resource " + RESOURCES + file + " is missing");
+                }
+                Files.copy(in, copy);
+            }
         }
         Path binary = directory().resolve(recipe.output());
         List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-g", "-Wall", source.toString(), "-o",

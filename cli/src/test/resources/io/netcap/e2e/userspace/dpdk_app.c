@@ -72,18 +72,7 @@
 /* Where the probe targets leave a trace of the bytes they read, so no work is optimised away. */
 volatile uint64_t checksum;
 
-/*
- * noipa (GCC): besides not inlining, no clones (.constprop/.isra) that callers would call instead
- * of the symbol a uprobe is put on.
- */
-#if defined(__has_attribute)
-#if __has_attribute(noipa)
-#define PROBE_TARGET __attribute__((noinline, noipa))
-#endif
-#endif
-#ifndef PROBE_TARGET
-#define PROBE_TARGET __attribute__((noinline))
-#endif
+#include "probe_target.h"
 
 /*
  * PROBE_ENTRY before a probe target's definition, PROBE_ENTRY_INSN as its first statement: the

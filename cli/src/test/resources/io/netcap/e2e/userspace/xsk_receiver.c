@@ -42,18 +42,7 @@
 volatile uint64_t checksum;
 static volatile sig_atomic_t stop;
 
-/*
- * noipa (GCC): besides not inlining, no clones (.constprop/.isra) that the caller would call
- * instead of the symbol a uprobe is put on.
- */
-#if defined(__has_attribute)
-#if __has_attribute(noipa)
-#define PROBE_TARGET __attribute__((noinline, noipa))
-#endif
-#endif
-#ifndef PROBE_TARGET
-#define PROBE_TARGET __attribute__((noinline))
-#endif
+#include "probe_target.h"
 
 PROBE_TARGET void process_raw(char *data, uint16_t len)
 {
