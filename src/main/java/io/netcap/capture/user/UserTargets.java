@@ -175,6 +175,11 @@ public final class UserTargets {
         }
         try (elf) {
             checkType(shown, elf.type());
+            if (elf.machine() != ElfFile.EM_X86_64) {
+                // uprobe arguments are read from x86-64's argument registers
+                throw CaptureException.usage(shown + " is built for another machine (ELF e_machine " + elf.machine()
+                        + "); netcap probes x86-64 programs only");
+            }
             return read.apply(elf, file);
         } catch (IllegalArgumentException e) { // a damaged symbol table or note
             throw CaptureException.usage(shown + ": " + e.getMessage());

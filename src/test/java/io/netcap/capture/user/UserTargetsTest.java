@@ -116,6 +116,18 @@ class UserTargetsTest {
         assertTrue(message.endsWith("; probe a caller with a unique name"), message);
     }
 
+    /** Its arguments would be read from x86-64's registers: a program of another machine is refused. */
+    @Test
+    void aProgramForAnotherMachineIsRefused(@TempDir Path dir) throws Exception {
+        Path app = NativeBuild.app(dir, "app");
+        byte[] bytes = Files.readAllBytes(app);
+        bytes[0x12] = (byte) 183; // e_machine: EM_AARCH64 (elf.h)
+        bytes[0x13] = 0;
+        Path other = Files.write(dir.resolve("app-aarch64"), bytes);
+        assertEquals(other + " is built for another machine (ELF e_machine 183); netcap probes x86-64 programs only",
+                usage(() -> targets.resolveFunction(other.toString(), "process_one", null)));
+    }
+
     @Test
     void aStrippedProgramIsSaidToBeStripped(@TempDir Path dir) throws Exception {
         Path stripped = NativeBuild.stripped(NativeBuild.app(dir, "app"), "app-stripped");
