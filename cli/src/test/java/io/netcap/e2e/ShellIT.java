@@ -92,13 +92,17 @@ class ShellIT extends KernelTest {
             // already capturing (a warm start can be that quick): the ordinary stop
             assertEquals("0", read("status").strip(), read("stderr"));
             assertTrue(read("stderr").contains("packets captured"), read("stderr"));
-        } else if (!read("stderr").isEmpty() || !read("status").strip().equals("1")) {
+        } else if (read("status").strip().equals("1") && read("stderr").isEmpty()) {
+            // Ended at once with status 1 and not a word. Seen twice in ~40 runs of the whole
+            // suite (CI included; with the old launcher too), never in isolation or in 100 direct
+            // runs of the script: a shell's exit in its first milliseconds, not yet understood.
+            // The signal was not lost (no "problem"); the status is wrong. Open in the issue-12
+            // note; said here with what the script saw, for whoever meets it next.
+            System.err.println("ShellIT: early SIGINT after " + delay + " s: status 1, no output; " + read("note")
+                    + "; script: " + read("script-output"));
+        } else {
             assertEquals("130", read("status").strip(), read("stderr"));
         }
-        // else: ended at once with status 1 and not a word. Seen twice in ~40 runs of the whole
-        // suite (CI included; with the old launcher too), never in isolation or in 100 direct
-        // runs of the script: a shell's exit in its first milliseconds, not yet understood. The
-        // signal was not lost (no "problem"); the status is wrong. Open in the issue-12 note.
     }
 
     /**

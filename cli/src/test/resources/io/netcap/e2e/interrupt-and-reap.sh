@@ -4,7 +4,10 @@
 interrupt_and_reap() {
   local pid=$1 dir=$2 signal=${3:-INT}
   local deadline=$((SECONDS + 30))
-  kill -"$signal" "$pid"
+  # whether the signal found the process still running (for the rare early exits ShellIT reports)
+  if ! kill -"$signal" "$pid" 2>/dev/null; then
+    echo "the process had already ended when kill -$signal was sent" >"$dir/note"
+  fi
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
     sleep 0.1
   done
