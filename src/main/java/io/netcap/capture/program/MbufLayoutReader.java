@@ -1,13 +1,10 @@
 package io.netcap.capture.program;
 
-import io.netcap.bpf.ElfSections;
+import io.netcap.bpf.ElfFile;
 import io.netcap.bpf.btf.Btf;
 import io.netcap.bpf.btf.BtfStructLayout;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -50,13 +47,18 @@ public final class MbufLayoutReader {
         }
     }
 
+    /** Reads only the .BTF section (ElfFile maps what it needs): a DPDK program or library can be large. */
     private static Optional<MbufLayout> fromBtf(Path binary) throws IOException {
-        Optional<byte[]> section = ElfSections.find(Files.readAllBytes(binary), ".BTF");
-        if (section.isEmpty()) {
+        try (ElfFile elf = ElfFile.open(binary)) {
+            Optional<ElfFile.Section> section = elf.section(".BTF");
+            if (section.isEmpty()) {
+                return Optional.empty();
+            }
+            Btf btf = Btf.parse(elf.content(section.get()), binary.toString());
+            return btf.findStructLayout("rte_mbuf").map(BtfStructLayout::offsets).flatMap(MbufLayoutReader::layout);
+        } catch (IllegalArgumentException e) { // not ELF64, or a damaged section table: no BTF to read
             return Optional.empty();
         }
-        Btf btf = Btf.parse(ByteBuffer.wrap(section.get()).order(ByteOrder.LITTLE_ENDIAN), binary.toString());
-        return btf.findStructLayout("rte_mbuf").map(BtfStructLayout::offsets).flatMap(MbufLayoutReader::layout);
     }
 
     private static Optional<MbufLayout> fromDwarf(Path binary) throws IOException {

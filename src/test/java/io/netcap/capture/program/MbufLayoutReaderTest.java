@@ -44,6 +44,27 @@ class MbufLayoutReaderTest {
         assertEquals("DWARF of " + binary, found.get().source());
     }
 
+    /** The same struct in a .BTF section (clang emits one for -target bpf -g) is read from there first. */
+    @Test
+    void readsTheOffsetsFromBtf(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("layout.c");
+        Files.writeString(c, PROGRAM.substring(0, PROGRAM.indexOf("__attribute__")) + "struct rte_mbuf probe_target;\n");
+        Path object = dir.resolve("layout.o");
+        Process clang;
+        try {
+            clang = new ProcessBuilder("clang", "-g", "-O2", "-target", "bpf", "-ffreestanding", "-c", c.toString(), "-o", object.toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "clang is not installed (Debian package clang): " + e.getMessage());
+            throw e;
+        }
+        String output = new String(clang.getInputStream().readAllBytes());
+        assertTrue(clang.waitFor(60, TimeUnit.SECONDS) && clang.exitValue() == 0, output);
+        Optional<MbufLayoutReader.Found> found = MbufLayoutReader.read(object);
+        assertEquals(Optional.of(new MbufLayoutReader.Found(new MbufLayout(8, 26, 30, 32, 36, 40), "BTF of " + object)),
+                found);
+    }
+
     @Test
     void withoutDebugInformationThereIsNone(@TempDir Path dir) throws Exception {
         assertEquals(Optional.empty(), MbufLayoutReader.read(compile(dir, PROGRAM, "-g0")));
