@@ -81,6 +81,27 @@ static __always_inline long netcap_send(void *ctx, struct netcap_scratch *s, __u
 #endif
 }
 
+/*
+ * Sets a matched packet's lengths in its event: wire_len; cap_len, the bytes read (copied) up to
+ * -s and to what a perf record holds; and flags, with NETCAP_EVENT_TRUNCATED added when that is
+ * fewer than the packet has up to -s, because the hook could not read them all.
+ */
+static __always_inline void netcap_set_lengths(struct netcap_scratch *s, __u32 copied, __s64 wire, __u16 flags)
+{
+	const struct netcap_config *cfg = netcap_cfg();
+
+	s->ev.wire_len = (__u32)wire;
+	s->ev.cap_len = copied < cfg->capture_size ? copied : cfg->capture_size;
+#if NETCAP_PERF_EVENTS
+	/* A perf record, headers included, must fit in 16 bits: the last bytes of giant packets go. */
+	if (s->ev.cap_len > NETCAP_PERF_MAX_DATA)
+		s->ev.cap_len = NETCAP_PERF_MAX_DATA;
+#endif
+	if (s->ev.cap_len < s->ev.wire_len && s->ev.cap_len < cfg->capture_size)
+		flags |= NETCAP_EVENT_TRUNCATED;
+	s->ev.flags = flags;
+}
+
 static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, const int mode)
 {
 	const struct netcap_config *cfg = netcap_cfg();
@@ -95,17 +116,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	s->ev.skb = (__u64)skb;
 	s->ev.hook = hook;
-	s->ev.wire_len = (__u32)p.wire;
-	s->ev.cap_len = p.copied < cfg->capture_size ? p.copied : cfg->capture_size;
-	s->ev.flags = p.flags;
-#if NETCAP_PERF_EVENTS
-	/* A perf record, headers included, must fit in 16 bits: the last bytes of giant packets go. */
-	if (s->ev.cap_len > NETCAP_PERF_MAX_DATA)
-		s->ev.cap_len = NETCAP_PERF_MAX_DATA;
-#endif
-	/* cut: fewer bytes than the packet has up to -s, because the hook could not read them all */
-	if (s->ev.cap_len < s->ev.wire_len && s->ev.cap_len < cfg->capture_size)
-		s->ev.flags |= NETCAP_EVENT_TRUNCATED;
+	netcap_set_lengths(s, p.copied, p.wire, p.flags);
 	struct net_device *dev = p.dev;
 	s->ev.ifindex = dev ? NETCAP_READ(mode, dev, ifindex) : 0;
 	s->ev.netns = p.netns;

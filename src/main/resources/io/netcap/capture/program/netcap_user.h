@@ -158,17 +158,10 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 		return 0;
 	cnt->matched++;
 
-	__u32 cap = n < cfg->capture_size ? (__u32)n : cfg->capture_size;
-#if NETCAP_PERF_EVENTS
-	if (cap > NETCAP_PERF_MAX_DATA)
-		cap = NETCAP_PERF_MAX_DATA;
-#endif
+	netcap_set_lengths(s, (__u32)n, (__s64)wire, 0);
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	s->ev.skb = ptr;
 	s->ev.hook = hook;
-	s->ev.wire_len = (__u32)wire;
-	s->ev.cap_len = cap;
-	s->ev.flags = cap < wire && cap < cfg->capture_size ? NETCAP_EVENT_TRUNCATED : 0;
 	s->ev.ifindex = (__u32)port;
 	s->ev.netns = 0;
 	s->ev.cpu = cpu;
@@ -177,7 +170,7 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 	s->ev.pid = bpf_get_current_pid_tgid() >> 32;
 	s->ev.stack_id = NETCAP_NO_STACK;
 	__builtin_memset(s->ev.dev, 0, NETCAP_DEVNAME_LEN);
-	return sizeof(struct netcap_event) + cap;
+	return sizeof(struct netcap_event) + s->ev.cap_len;
 }
 
 /* Sends the record netcap_user_packet() left in this CPU's scratch; counts it lost when it does not fit. */
