@@ -64,7 +64,7 @@ public final class CaptureOptions {
         if (stacks) {
             throw CaptureException.usage("-S shows kernel stacks; a packet taken in a user process has none");
         }
-        ProgramConfig config = new ProgramConfig(captureSize, false, null, 0, null, false).forUserSpace(layout, linkType);
+        ProgramConfig config = new ProgramConfig(captureSize, false, null, 0, null, false, layout, linkType);
         return request(points, filter, config);
     }
 

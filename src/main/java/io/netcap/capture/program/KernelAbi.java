@@ -39,6 +39,9 @@ public final class KernelAbi {
     /** Entries of the stack map when a program records stacks (its C declaration). */
     public static final int STACK_ENTRIES = 16384;
 
+    /** NETCAP_MAX_BURST (netcap_user.h): the mbufs read from one array argument; more are counted as skipped. */
+    public static final int MAX_BURST = 256;
+
     // struct netcap_event
     public static final int EVENT_SIZE = 72;
     static final int EV_TS_NS = 0;

@@ -12,9 +12,6 @@ import java.io.PrintWriter;
  * because the reader of stdout had gone.
  */
 final class ExitSummary {
-    /** NETCAP_MAX_BURST (netcap_user.h): the mbufs read from one array argument. */
-    static final int MAX_BURST = 256;
-
     private ExitSummary() {
     }
 
@@ -39,8 +36,8 @@ final class ExitSummary {
                     + " only their first part");
         }
         if (c.skipped() > 0) {
-            err.println(Plural.of(c.skipped(), "mbuf") + " not read: calls passed arrays of more than " + MAX_BURST
-                    + " mbufs, and netcap reads the first " + MAX_BURST + " of each");
+            err.println(Plural.of(c.skipped(), "mbuf") + " not read: calls passed arrays of more than "
+                    + KernelAbi.MAX_BURST + " mbufs, and netcap reads the first " + KernelAbi.MAX_BURST + " of each");
         }
         if (truncatedWritten > 0) {
             err.println(Plural.of(truncatedWritten, "packet") + " written cut short (marked truncated): bytes the hook could"

@@ -67,6 +67,12 @@ class KernelAbiTest {
     }
 
     @Test
+    void theBurstBoundIsTheKernelsOwn() {
+        String header = SourceTemplate.readResource("netcap_user.h");
+        assertTrue(header.contains("#define NETCAP_MAX_BURST " + KernelAbi.MAX_BURST + "\n"), header);
+    }
+
+    @Test
     void decodesACapturedEvent() {
         byte[] payload = {0x45, 0, 0, 28};
         ByteBuffer b = ByteBuffer.allocate(8 + KernelAbi.EVENT_SIZE + payload.length).order(ByteOrder.nativeOrder());
