@@ -140,12 +140,13 @@ public record HookSpec(String text, HookKind kind, String category, String name,
             throw new IllegalArgumentException(t + " is a kernel hook; netcap " + source.command()
                     + " probes user-space programs: capture there with netcap skb -f " + t);
         }
-        boolean usdt = t.startsWith(HookKind.USDT.prefix() + ":");
-        String rest = usdt ? t.substring(5) : t.startsWith(HookKind.UPROBE.prefix() + ":") ? t.substring(7) : t;
+        boolean usdt = prefix.equals(HookKind.USDT.prefix());
+        String rest = usdt || prefix.equals(HookKind.UPROBE.prefix()) ? t.substring(prefix.length() + 1) : t;
         int at = rest.indexOf('@');
         String where = at < 0 ? rest : rest.substring(0, at);
         int[] args = new int[2];
-        splitArgs(t, "x" + (at < 0 ? "" : rest.substring(at)), args);
+        // the arguments alone: TARGET may hold ':' and '.', which splitArgs's name part need not see
+        splitArgs(t, "point" + (at < 0 ? "" : rest.substring(at)), args);
         int max = usdt ? Hook.USDT_ARGS : Hook.UPROBE_ARGS;
         for (int a : args) {
             if (a > max) {
