@@ -123,5 +123,8 @@ final class NativeLibc {
         // int poll(struct pollfd *fds, nfds_t nfds, int timeout);
         @SaveError
         int poll(Pointer fds, @size_t long nfds, int timeout);
+
+        // int isatty(int fd); 1, or 0 with errno ENOTTY/EBADF (not an error to report)
+        int isatty(int fd);
     }
 }

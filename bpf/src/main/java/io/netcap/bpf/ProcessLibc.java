@@ -4,10 +4,11 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * Two process-level libc calls Java does not offer, on the libc binding this package loads for
+ * Process-level libc calls Java does not offer, on the libc binding this package loads for
  * its ring buffers anyway (a binding of its own would cost 50-100 ms of code generation the first
  * time it is used): setting a signal back to its default action, and asking poll(2), without
- * waiting, whether the other end of a descriptor went away.
+ * waiting, whether the other end of a descriptor went away; and whether a descriptor is a
+ * terminal (System.console() answers only for stdin and stdout together).
  */
 public final class ProcessLibc {
     // <poll.h>: the same values on every Linux architecture
@@ -48,5 +49,10 @@ public final class ProcessLibc {
         pollfd.putInt(0, fd);
         int ready = NativeLibc.check("poll(" + fd + ")", NativeLibc.LIB.poll(pollfd, 1, 0));
         return ready == 0 ? 0 : Short.toUnsignedInt(pollfd.getShort(REVENTS_OFFSET));
+    }
+
+    /** Whether {@code fd} is open on a terminal (isatty(3)); false for pipes, files and closed descriptors. */
+    public static boolean isTerminal(int fd) {
+        return NativeLibc.LIB.isatty(fd) == 1;
     }
 }

@@ -48,6 +48,10 @@ public final class CaptureOptions {
     @Option(names = "--json-bytes", description = "with --json: include the packet bytes in hex")
     boolean jsonBytes;
 
+    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto",
+            description = "colour netcap's own lines (--gather delays): only on a terminal (auto, the default), always, or never")
+    ColorMode color;
+
     /** The request for these kernel hooks and options; {@code skbDataOffset} and {@code fakeHeaders} are skb's. */
     CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, DeviceOptions device, Integer skbDataOffset,
                            boolean fakeHeaders) {
@@ -74,6 +78,11 @@ public final class CaptureOptions {
     }
 
     OutputSpec output() {
+        return output(false);
+    }
+
+    /** @param notes packets carry notes (--gather) to print under them */
+    OutputSpec output(boolean notes) {
         if (writeFile != null && writeFile.toString().isEmpty()) {
             throw CaptureException.usage("-w: empty file name; give a path, or - for stdout");
         }
@@ -84,7 +93,8 @@ public final class CaptureOptions {
             throw CaptureException.usage("-t: " + e.getMessage());
         }
         try {
-            return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize);
+            return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize, notes,
+                    color.colours(1), color.colours(2));
         } catch (IllegalArgumentException e) {
             throw CaptureException.usage(e.getMessage());
         }

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param user           for a packet taken in a user process (netcap mbuf, netcap raw): which
  *                       process, DPDK port and buffer; null for a kernel sk_buff, whose device,
  *                       namespace and skb address are the fields above
+ * @param notes          what else netcap learnt about the packet (--gather delays, extension
+ *                       fields), shown under it in every output, in this order; empty for none
  */
 public record CapturedPacket(
         long timestampNanos,
@@ -50,7 +52,8 @@ public record CapturedPacket(
         String reasonLabel,
         String reason,
         boolean truncated,
-        UserOrigin user) {
+        UserOrigin user,
+        List<PacketNote> notes) {
 
     /**
      * Where a user-space packet came from.
@@ -63,12 +66,12 @@ public record CapturedPacket(
     public record UserOrigin(int pid, int port, String addressLabel, long address) {
     }
 
-    /** A kernel packet: no user-space origin. */
+    /** A kernel packet: no user-space origin, no notes. */
     public CapturedPacket(long timestampNanos, int linkType, int wireLength, byte[] data, int offset, int length,
                           String hook, int ifindex, String device, long netnsInode, long skbAddress, int cpu,
                           List<String> stack, String direction, String reasonLabel, String reason, boolean truncated) {
         this(timestampNanos, linkType, wireLength, data, offset, length, hook, ifindex, device, netnsInode, skbAddress,
-                cpu, stack, direction, reasonLabel, reason, truncated, null);
+                cpu, stack, direction, reasonLabel, reason, truncated, null, List.of());
     }
 
     public CapturedPacket {
@@ -78,6 +81,7 @@ public record CapturedPacket(
             wireLength = length;
         }
         stack = stack == null ? List.of() : stack;
+        notes = notes == null ? List.of() : List.copyOf(notes);
         if ((reasonLabel == null) != (reason == null)) {
             throw new IllegalArgumentException("a reason needs its label, and a label its reason");
         }
@@ -112,6 +116,30 @@ public record CapturedPacket(
     /** This packet with its bytes copied out of a possibly reused buffer. */
     public CapturedPacket copy() {
         return new CapturedPacket(timestampNanos, linkType, wireLength, bytes(), 0, length,
-                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated, user);
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated, user,
+                notes);
+    }
+
+    /** This packet with {@code more} notes after its own. */
+    public CapturedPacket withNotes(List<PacketNote> more) {
+        List<PacketNote> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new CapturedPacket(timestampNanos, linkType, wireLength, data, offset, length,
+                hook, ifindex, device, netnsInode, skbAddress, cpu, stack, direction, reasonLabel, reason, truncated, user,
+                all);
+    }
+
+    /** The lines printed under this packet: its stack frames (indented), then each note's lines. */
+    public List<String> extraLines(boolean colour) {
+        if (stack.isEmpty() && notes.isEmpty()) {
+            return List.of();
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        stack.forEach(frame -> lines.add("\t" + frame));
+        for (PacketNote note : notes) {
+            TextColor c = colour ? note.color() : null;
+            note.lines().forEach(line -> lines.add(c == null ? line : c.paint(line)));
+        }
+        return lines;
     }
 }

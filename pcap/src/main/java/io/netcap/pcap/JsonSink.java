@@ -82,6 +82,10 @@ final class JsonSink implements PacketSink {
             }
             g.writeEndArray();
         }
+        for (PacketNote note : p.notes()) {
+            g.writeFieldName(note.jsonField());
+            note.writeJsonValue(g);
+        }
         if (bytes) {
             g.writeStringField("bytes", HexFormat.of().formatHex(p.data(), p.offset(), p.offset() + p.length()));
         }

@@ -13,9 +13,12 @@ import java.util.List;
  * @param tcpdumpFlags arguments for the tcpdump that displays packets when neither of the above
  * @param stacks       each packet's kernel stack is printed under it (-S)
  * @param snapLength   the snap length a pcap file declares: bytes captured per packet (-s), 1..65535
+ * @param notes        packets carry {@link PacketNote}s (--gather), printed under them like -S stacks
+ * @param colourOut    notes printed on stdout may be coloured (--color, and whether stdout is a terminal)
+ * @param colourErr    likewise on stderr (where they go with -w -)
  */
 public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks,
-                         int snapLength) {
+                         int snapLength, boolean notes, boolean colourOut, boolean colourErr) {
     /** The -w argument that means stdout. */
     public static final String STDOUT = "-";
 
@@ -33,6 +36,17 @@ public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<S
         }
     }
 
+    /** Packets without notes, nothing coloured. */
+    public OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<String> tcpdumpFlags, boolean stacks,
+                      int snapLength) {
+        this(writeFile, json, jsonBytes, tcpdumpFlags, stacks, snapLength, false, false, false);
+    }
+
+    /** Lines are printed under packets: -S stacks or notes. */
+    public boolean annotated() {
+        return stacks || notes;
+    }
+
     /** -w -: the pcap stream goes to stdout, and nothing else does (-S stacks go to stderr). */
     public boolean pcapToStdout() {
         return writeFile != null && writeFile.toString().equals(STDOUT);
@@ -40,9 +54,9 @@ public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<S
 
     /**
      * Whether anything is written to stdout: tcpdump's lines, JSON, a pcap stream, or -S stacks
-     * next to a pcap file. Only then does the reader of stdout going away end the capture.
+     * (and notes) next to a pcap file. Only then does the reader of stdout going away end the capture.
      */
     public boolean usesStdout() {
-        return writeFile == null || pcapToStdout() || stacks;
+        return writeFile == null || pcapToStdout() || annotated();
     }
 }

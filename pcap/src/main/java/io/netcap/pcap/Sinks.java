@@ -33,13 +33,13 @@ public final class Sinks {
         if (spec.pcapToStdout()) {
             // stdout carries the pcap stream and nothing else: the stacks go to stderr
             PcapWriter writer = new PcapWriter(stdout, spec.snapLength());
-            return spec.stacks() ? new StackPrintingSink(writer, err) : writer;
+            return spec.annotated() ? new AnnotatingSink(writer, err, spec.colourErr()) : writer;
         }
         if (spec.writeFile() != null) {
             PcapWriter writer = PcapWriter.open(spec.writeFile(), spec.snapLength());
-            return spec.stacks() ? new StackPrintingSink(writer, out) : writer;
+            return spec.annotated() ? new AnnotatingSink(writer, out, spec.colourOut()) : writer;
         }
-        return new DisplaySink(TcpdumpDisplay.start(spec.tcpdumpFlags(), out, err), spec.stacks());
+        return new DisplaySink(TcpdumpDisplay.start(spec.tcpdumpFlags(), out, err), spec.colourOut());
     }
 
     /**
@@ -66,24 +66,19 @@ public final class Sinks {
         return sink instanceof DisplaySink d && !d.display.isRunning();
     }
 
-    /** Stack frames as printed under a packet: indented, innermost first. */
-    static List<String> stackLines(CapturedPacket packet) {
-        return packet.stack().stream().map(frame -> "\t" + frame).toList();
-    }
-
-    /** tcpdump shows the packets; with -S each packet's stack follows its lines. */
+    /** tcpdump shows the packets; each packet's stack (-S) and notes follow its lines. */
     private static final class DisplaySink implements PacketSink {
         private final TcpdumpDisplay display;
-        private final boolean stacks;
+        private final boolean colour;
 
-        DisplaySink(TcpdumpDisplay display, boolean stacks) {
+        DisplaySink(TcpdumpDisplay display, boolean colour) {
             this.display = display;
-            this.stacks = stacks;
+            this.colour = colour;
         }
 
         @Override
         public void write(CapturedPacket packet) throws IOException {
-            display.write(packet, stacks ? stackLines(packet) : List.of());
+            display.write(packet, packet.extraLines(colour));
         }
 
         @Override
@@ -98,24 +93,30 @@ public final class Sinks {
     }
 
     /**
-     * With -w and -S: packets go to the file, their stacks to stdout (to stderr with -w -),
-     * numbered like the file.
+     * With -w and -S (or notes): packets go to the file, their stacks and notes to stdout (to
+     * stderr with -w -), numbered like the file.
      */
-    private static final class StackPrintingSink implements PacketSink {
+    private static final class AnnotatingSink implements PacketSink {
         private final PcapWriter writer;
         private final PrintWriter out;
+        private final boolean colour;
 
-        StackPrintingSink(PcapWriter writer, PrintWriter out) {
+        AnnotatingSink(PcapWriter writer, PrintWriter out, boolean colour) {
             this.writer = writer;
             this.out = out;
+            this.colour = colour;
         }
 
         @Override
         public void write(CapturedPacket packet) throws IOException {
             writer.write(packet);
+            List<String> lines = packet.extraLines(colour);
+            if (lines.isEmpty()) {
+                return;
+            }
             out.println("packet " + writer.packetsWritten() + " at " + packet.hook()
                     + (packet.device() == null || packet.device().isEmpty() ? "" : " dev " + packet.device()) + ":");
-            stackLines(packet).forEach(out::println);
+            lines.forEach(out::println);
         }
 
         @Override

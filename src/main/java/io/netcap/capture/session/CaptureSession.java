@@ -178,7 +178,7 @@ final class CaptureSession implements AutoCloseable {
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
                 stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
-                userOrigin(hook, e));
+                userOrigin(hook, e), List.of());
         try {
             sink.write(p);
         } catch (IOException ex) {

@@ -1,0 +1,20 @@
+package io.netcap.cli;
+
+import io.netcap.bpf.ProcessLibc;
+
+/** When netcap's own lines (--gather delays, extension fields) are coloured: --color. */
+enum ColorMode {
+    /** Only on a terminal, as ls and grep do. */
+    AUTO,
+    ALWAYS,
+    NEVER;
+
+    /** Whether lines written to {@code fd} (1 or 2) are coloured. */
+    boolean colours(int fd) {
+        return switch (this) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> ProcessLibc.isTerminal(fd);
+        };
+    }
+}
