@@ -117,7 +117,7 @@ public final class ClangCompiler {
             List<String> command = commandLine(dir, mainFile, output);
             Result result = run(command);
             if (result.exitCode != 0) {
-                throw new ClangException("clang failed to compile " + mainFile, firstErrors(result.output));
+                throw new ClangException("clang failed to compile " + mainFile, firstErrors(result.output), result.output);
             }
             byte[] object = Files.readAllBytes(output);
             if (cached != null) {

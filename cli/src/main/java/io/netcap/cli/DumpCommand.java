@@ -56,9 +56,13 @@ public final class DumpCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Mixin
+    ExtensionOptions extension;
+
     @Override
     public Integer call() throws Exception {
-        return CaptureRunner.run(options.request(hookSpecs(), filter, device, null, false), options.output(),
+        return CaptureRunner.run(options.request(hookSpecs(), filter, device, null, false)
+                        .withExtensions(extension.extensions()), options.output(extension.hasAction()),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

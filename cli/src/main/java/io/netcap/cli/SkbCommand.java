@@ -36,6 +36,9 @@ public final class SkbCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Mixin
+    ExtensionOptions extension;
+
     /** Where the packet starts: located from the skb's headers (default), made up, or at skb->data. */
     @ArgGroup(exclusive = true)
     PacketStart start;
@@ -63,7 +66,8 @@ public final class SkbCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fake = start != null && start.fakeHeaders;
         Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
-        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake),
-                options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake)
+                        .withExtensions(extension.extensions()),
+                options.output(extension.hasAction()), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

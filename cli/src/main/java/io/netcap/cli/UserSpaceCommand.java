@@ -25,9 +25,13 @@ abstract class UserSpaceCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Mixin
+    ExtensionOptions extension;
+
     /** Captures at these -f points of this source, buffers of this link type, mbufs of this layout (null: chosen). */
     int capture(String points, PacketSource source, MbufLayout layout, int linkType) throws Exception {
-        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType),
-                options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType)
+                        .withExtensions(extension.extensions()),
+                options.output(extension.hasAction()), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

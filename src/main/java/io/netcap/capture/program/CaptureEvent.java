@@ -17,10 +17,20 @@ package io.netcap.capture.program;
  * @param flags          {@link KernelAbi#FLAG_TRUNCATED}, {@link KernelAbi#FLAG_VLAN}
  * @param device         skb->dev->name, empty without a device
  * @param pid            at a user-space hook, the process (tgid) it fired in; 0 at kernel hooks
+ * @param data           the captured bytes
+ * @param ext            the bytes of the --ext-action's struct xcap_user_extend as the action filled
+ *                       them (padded to 8 bytes); empty without an action
  */
 public record CaptureEvent(long monotonicNanos, long skb, int hook, int wireLength, int ifindex,
                            long netnsInode, int stackId, int cpu, int reason, int linkType,
-                           int flags, String device, int pid, byte[] data) {
+                           int flags, String device, int pid, byte[] data, byte[] ext) {
+    /** An event without extension bytes. */
+    public CaptureEvent(long monotonicNanos, long skb, int hook, int wireLength, int ifindex, long netnsInode,
+                        int stackId, int cpu, int reason, int linkType, int flags, String device, int pid, byte[] data) {
+        this(monotonicNanos, skb, hook, wireLength, ifindex, netnsInode, stackId, cpu, reason, linkType, flags, device,
+                pid, data, new byte[0]);
+    }
+
     public int capturedLength() {
         return data.length;
     }

@@ -1,6 +1,7 @@
 package io.netcap.capture.program;
 
 import io.netcap.bpf.EventTransport;
+import io.netcap.capture.extension.Extensions;
 import io.netcap.capture.kernel.ReasonEnum;
 import io.netcap.filter.CompiledFilter;
 import java.util.ArrayList;
@@ -22,11 +23,22 @@ import java.util.stream.Collectors;
  * @param skbDynptr whether BTF-typed hooks (tp_btf, fentry) read packets through the kfunc
  *                  bpf_dynptr_from_skb, which reaches page fragments and frag_list; false where
  *                  the kernel lacks it (before 6.3) or refuses it to tracing programs
+ * @param extensions the user's C (--ext-filter, --ext-action), compiled into a capture program
  */
 public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
-                             boolean skbDynptr) {
+                             boolean skbDynptr, Extensions extensions) {
+    /** A program without extensions. */
+    public CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
+                          boolean skbDynptr) {
+        this(kind, hooks, filter, transport, skbDynptr, Extensions.NONE);
+    }
+
     public CaptureProgram {
         Objects.requireNonNull(kind);
+        Objects.requireNonNull(extensions);
+        if (kind != ProgramKind.CAPTURE && extensions.any()) {
+            throw new IllegalArgumentException(kind + " takes no extensions");
+        }
         hooks = List.copyOf(hooks);
         Objects.requireNonNull(filter);
         Objects.requireNonNull(transport);
@@ -65,11 +77,11 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
     public CaptureProgram withHook(Hook hook) {
         List<Hook> replaced = new ArrayList<>(hooks);
         replaced.set(hook.index(), hook);
-        return new CaptureProgram(kind, replaced, filter, transport, skbDynptr);
+        return new CaptureProgram(kind, replaced, filter, transport, skbDynptr, extensions);
     }
 
     /** This program reading packets without bpf_dynptr_from_skb. */
     public CaptureProgram withoutSkbDynptr() {
-        return new CaptureProgram(kind, hooks, filter, transport, false);
+        return new CaptureProgram(kind, hooks, filter, transport, false, extensions);
     }
 }

@@ -24,9 +24,12 @@ import java.util.Objects;
  *                    packet's source and second argument; then target is the function or USDT
  *                    probe name and skbLocation the 0-based argument holding the packet. Null for
  *                    kernel hooks.
+ * @param extLocation 0-based argument handed to the user's extensions as {@code ext} (-f HOOK@S@E), or -1
+ *                    for none (then ext is NULL); never at a classic tracepoint or a user-space hook
  */
 public record Hook(int index, String spec, HookKind kind, String category, String target,
-                   int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback, UserProbe user) {
+                   int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback, UserProbe user,
+                   int extLocation) {
     /** Registers that carry arguments on x86-64 (rdi, rsi, rdx, rcx, r8, r9). */
     public static final int UPROBE_ARGS = 6;
     /** Arguments libbpf's bpf_usdt_arg() reads (BPF_USDT_MAX_ARG_CNT). */
@@ -57,21 +60,27 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
         if (kind.isUserSpace() != (user != null) || (user != null && user.binary() == null)) {
             throw new IllegalArgumentException("a user-space hook needs its resolved binary, a kernel hook none: " + spec);
         }
+        if (extLocation < -1 || (extLocation >= 0 && (kind == HookKind.TRACEPOINT || user != null))) {
+            throw new IllegalArgumentException("no extra argument at a classic tracepoint or user-space hook: " + spec);
+        }
+        if (kind == HookKind.KPROBE && extLocation > 4) {
+            throw new IllegalArgumentException("kprobe hooks can read arguments 1..5 only: " + spec);
+        }
         int maxArgs = kind == HookKind.UPROBE ? UPROBE_ARGS : USDT_ARGS;
         if (user != null && (skbLocation >= maxArgs || user.secondArg() > maxArgs)) {
             throw new IllegalArgumentException(kind.prefix() + " hooks read arguments 1.." + maxArgs + " only: " + spec);
         }
     }
 
-    /** A kernel hook. */
+    /** A kernel hook without an extra argument. */
     public Hook(int index, String spec, HookKind kind, String category, String target,
                 int skbLocation, int reasonLocation, ReasonEnum reason, boolean kprobeFallback) {
-        this(index, spec, kind, category, target, skbLocation, reasonLocation, reason, kprobeFallback, null);
+        this(index, spec, kind, category, target, skbLocation, reasonLocation, reason, kprobeFallback, null, -1);
     }
 
     /** A user-space hook (uprobe or USDT) at a resolved binary; the packet is in 1-based argument pointerArg. */
     public static Hook user(int index, String spec, HookKind kind, String target, int pointerArg, UserProbe user) {
-        return new Hook(index, spec, kind, null, target, pointerArg - 1, -1, null, false, user);
+        return new Hook(index, spec, kind, null, target, pointerArg - 1, -1, null, false, user, -1);
     }
 
     /** A hook without a reason that does not fall back. */
@@ -90,8 +99,13 @@ public record Hook(int index, String spec, HookKind kind, String category, Strin
         if (kind != HookKind.FENTRY && kind != HookKind.KPROBE) {
             throw new IllegalStateException("not a function hook: " + spec);
         }
-        return new Hook(index, "kprobe:" + target + "@" + (skbLocation + 1), HookKind.KPROBE, null, target,
-                skbLocation, reasonLocation, reason, false);
+        return new Hook(index, "kprobe:" + target + "@" + (skbLocation + 1) + extSuffix(), HookKind.KPROBE, null,
+                target, skbLocation, reasonLocation, reason, false, null, extLocation);
+    }
+
+    /** "@E" (1-based) when the hook hands an extra argument to the extensions, else "": for the -f text shown. */
+    public String extSuffix() {
+        return extLocation >= 0 ? "@" + (extLocation + 1) : "";
     }
 
     /** Whether the hook reports a reason (see {@link #reason()} for which kind). */

@@ -109,8 +109,10 @@ public final class HookResolver {
             skbArg = skbs.get(0);
         }
         Optional<BtfParam> reason = reasonParam(params);
-        return new Hook(index, kind.prefix() + ":" + spec.name(), kind, null, spec.name(), skbArg - 1,
-                reason.map(p -> p.index() - 1).orElse(-1), reason.map(HookResolver::reasonEnum).orElse(null), false);
+        int ext = extArgument(spec, Optional.of(params));
+        return new Hook(index, kind.prefix() + ":" + spec.name() + (ext > 0 ? "@" + skbArg + "@" + ext : ""), kind,
+                null, spec.name(), skbArg - 1, reason.map(p -> p.index() - 1).orElse(-1),
+                reason.map(HookResolver::reasonEnum).orElse(null), false, null, ext - 1);
     }
 
     /**
@@ -166,12 +168,26 @@ public final class HookResolver {
                     ? "this kernel has no kprobes (CONFIG_KPROBES is not set)"
                     : "this kernel has no kprobes (CONFIG_KPROBES is not set), and fentry needs the function in BTF");
         }
-        if (kind == HookKind.KPROBE && (skbArg > 5 || reason > 4)) {
+        int ext = extArgument(spec, params.filter(ps -> !suffixed));
+        if (kind == HookKind.KPROBE && (skbArg > 5 || reason > 4 || ext > 5)) {
             throw CaptureException.usage(spec.text() + ": a kprobe can read arguments 1..5 only");
         }
-        return new Hook(index, kind.prefix() + ":" + name + "@" + skbArg, kind, null, name, skbArg - 1, reason,
-                reasonParam.map(HookResolver::reasonEnum).orElse(null),
-                kind == HookKind.FENTRY && spec.kind() == HookKind.FUNCTION);
+        return new Hook(index, kind.prefix() + ":" + name + "@" + skbArg + (ext > 0 ? "@" + ext : ""), kind, null, name,
+                skbArg - 1, reason, reasonParam.map(HookResolver::reasonEnum).orElse(null),
+                kind == HookKind.FENTRY && spec.kind() == HookKind.FUNCTION, null, ext - 1);
+    }
+
+    /**
+     * The 1-based argument of -f HOOK@S@E handed to extensions as ext, checked against the
+     * hook's parameters where BTF has them; 0 when not given.
+     */
+    private static int extArgument(HookSpec spec, Optional<List<BtfParam>> params) {
+        int ext = spec.extraArg();
+        if (ext > 0 && params.isPresent() && ext > params.get().size()) {
+            throw CaptureException.usage(spec.text() + ": " + spec.name() + " has only "
+                    + Plural.of(params.get().size(), "argument") + " (" + describe(params.get()) + ")");
+        }
+        return ext;
     }
 
     /** Whether kprobes can attach here: tracefs lists kprobe_events only with CONFIG_KPROBES. */

@@ -11,8 +11,8 @@ import java.util.Set;
  * netcap's: {@code [prefix:]name[@P1[@P2]]}, comma-separated.
  * <ul>
  *   <li>{@code tracepoint:CAT:EVENT} or {@code tp:CAT:EVENT}: a classic tracepoint; no {@code @}.</li>
- *   <li>{@code tp_btf:EVENT[@N]}, {@code raw_tp:EVENT[@N]}: the skb is argument N (1-based),
- *       found from BTF when omitted.</li>
+ *   <li>{@code tp_btf:EVENT[@N[@M]]}, {@code raw_tp:EVENT[@N[@M]]}: the skb is argument N
+ *       (1-based), found from BTF when omitted; argument M handed to extensions.</li>
  *   <li>{@code FUNC[@N[@M]]}, {@code kprobe:FUNC...}, {@code fentry:FUNC...}: a kernel function,
  *       skb in argument N, argument M handed to extensions.</li>
  * </ul>
@@ -85,12 +85,14 @@ public record HookSpec(String text, HookKind kind, String category, String name,
                 int[] args = new int[2];
                 String name = splitArgs(t, rest, args);
                 if (!name.matches(IDENT)) {
-                    throw new IllegalArgumentException("bad " + prefix + " hook " + t + ": expected " + prefix + ":EVENT[@N]");
+                    throw new IllegalArgumentException("bad " + prefix + " hook " + t + ": expected " + prefix
+                            + ":EVENT[@N[@M]]");
                 }
-                if (args[1] != 0) {
-                    throw new IllegalArgumentException(prefix + " hook " + t + " takes at most one @argument");
+                if (args[1] != 0 && args[1] == args[0]) {
+                    throw new IllegalArgumentException("bad hook " + t + ": the skb and the extra argument cannot be"
+                            + " the same argument");
                 }
-                return new HookSpec(t, kind, null, name, args[0], 0);
+                return new HookSpec(t, kind, null, name, args[0], args[1]);
             }
             case "", "kprobe", "fentry" -> {
                 HookKind kind = switch (prefix) {

@@ -43,7 +43,7 @@ public final class KernelAbi {
     public static final int MAX_BURST = 256;
 
     // struct netcap_event
-    public static final int EVENT_SIZE = 72;
+    public static final int EVENT_SIZE = 80;
     static final int EV_TS_NS = 0;
     static final int EV_SKB = 8;
     static final int EV_HOOK = 16;
@@ -58,6 +58,8 @@ public final class KernelAbi {
     static final int EV_FLAGS = 50;
     static final int EV_PID = 52;
     static final int EV_DEV = 56;
+    /** Bytes of the --ext-action's struct between the header and the packet's bytes. */
+    static final int EV_EXT_LEN = 72;
     static final int DEVNAME_LEN = 16;
 
     /** netcap_event.flags: cap_len is below min(wire_len, -s) because the hook could not read the rest. */
@@ -116,7 +118,7 @@ public final class KernelAbi {
                 struct("netcap_event", EVENT_SIZE, "ts_ns", EV_TS_NS, "skb", EV_SKB, "hook", EV_HOOK,
                         "wire_len", EV_WIRE_LEN, "cap_len", EV_CAP_LEN, "ifindex", EV_IFINDEX, "netns", EV_NETNS,
                         "stack_id", EV_STACK_ID, "cpu", EV_CPU, "reason", EV_REASON, "link_type", EV_LINK_TYPE,
-                        "flags", EV_FLAGS, "pid", EV_PID, "dev", EV_DEV),
+                        "flags", EV_FLAGS, "pid", EV_PID, "dev", EV_DEV, "ext_len", EV_EXT_LEN),
                 struct("netcap_counters", COUNTERS_SIZE, "seen", CNT_SEEN, "matched", CNT_MATCHED, "lost", CNT_LOST,
                         "unlocated", CNT_UNLOCATED, "partial", CNT_PARTIAL, "skipped", CNT_SKIPPED),
                 struct("netcap_drop_key", DROP_KEY_SIZE, "stack_id", KEY_STACK_ID, "hook", KEY_HOOK,
@@ -141,7 +143,8 @@ public final class KernelAbi {
     }
 
     /**
-     * Decodes one event record of {@code size} bytes at the buffer's position.
+     * Decodes one event record of {@code size} bytes at the buffer's position: the header, the
+     * ext_len bytes of the --ext-action's struct, the cap_len bytes of the packet.
      *
      * @throws IllegalArgumentException a record shorter than its header or than the bytes it claims
      */
@@ -152,11 +155,15 @@ public final class KernelAbi {
             throw new IllegalArgumentException("short event record: " + size + " bytes");
         }
         int capLen = b.getInt(base + EV_CAP_LEN);
-        if (capLen < 0 || capLen > size - EVENT_SIZE) {
-            throw new IllegalArgumentException("event record claims " + capLen + " bytes but has " + (size - EVENT_SIZE));
+        int extLen = b.getInt(base + EV_EXT_LEN);
+        if (capLen < 0 || extLen < 0 || (long) capLen + extLen > size - EVENT_SIZE) {
+            throw new IllegalArgumentException("event record claims " + Integer.toUnsignedLong(extLen) + " + "
+                    + Integer.toUnsignedLong(capLen) + " bytes but has " + (size - EVENT_SIZE));
         }
+        byte[] ext = new byte[extLen];
+        b.get(base + EVENT_SIZE, ext);
         byte[] data = new byte[capLen];
-        b.get(base + EVENT_SIZE, data);
+        b.get(base + EVENT_SIZE + extLen, data);
         return new CaptureEvent(
                 b.getLong(base + EV_TS_NS),
                 b.getLong(base + EV_SKB),
@@ -171,7 +178,8 @@ public final class KernelAbi {
                 Short.toUnsignedInt(b.getShort(base + EV_FLAGS)),
                 deviceName(b, base + EV_DEV),
                 b.getInt(base + EV_PID),
-                data);
+                data,
+                ext);
     }
 
     /**

@@ -3,6 +3,9 @@ package io.netcap.capture.program;
 import io.netcap.bpf.BpfException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import io.netcap.capture.extension.ExtensionErrors;
+import io.netcap.capture.extension.Extensions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +21,11 @@ final class LoadFailure {
     }
 
     static String describe(BpfException e, List<Hook> hooks) {
+        return describe(e, hooks, Extensions.NONE);
+    }
+
+    /** As {@link #describe(BpfException, List)}, naming the user's function when the log points into an extension. */
+    static String describe(BpfException e, List<Hook> hooks, Extensions extensions) {
         String log = e.verifierLog() == null ? "" : e.verifierLog().strip();
         String where = hooks.stream()
                 .filter(h -> h.programName().equals(e.program()))
@@ -38,6 +46,11 @@ final class LoadFailure {
         }
         String[] lines = log.split("\n");
         String tail = String.join("\n  ", Arrays.copyOfRange(lines, Math.max(0, lines.length - LOG_LINES), lines.length));
+        Optional<String> culprit = ExtensionErrors.verifierCulprit(log, extensions);
+        if (culprit.isPresent()) {
+            return culprit.get() + where.replace(" for ", " at ") + "; its last words:\n  " + tail
+                    + "\n(--debug shows the whole log)";
+        }
         return "the kernel's verifier rejected the capture program" + where + "; its last words:\n  " + tail
                 + "\n(--debug shows the whole log)";
     }

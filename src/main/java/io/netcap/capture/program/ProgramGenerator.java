@@ -1,6 +1,8 @@
 package io.netcap.capture.program;
 
 import io.netcap.bpf.EventTransport;
+import io.netcap.capture.extension.ExtensionSource;
+import io.netcap.capture.extension.Extensions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +13,8 @@ import java.util.Map;
  * not in the text ({@link ProgramConfig}), so changing them reuses the cached object.
  */
 public final class ProgramGenerator {
-    private static final String[] HEADERS = {"netcap_event.h", "netcap_kernel.h", "netcap_packet.h", "netcap_user.h"};
+    private static final String[] HEADERS = {"netcap_event.h", "netcap_kernel.h", "netcap_packet.h", "netcap_user.h",
+        "netcap_ext.h"};
 
     private ProgramGenerator() {
     }
@@ -32,6 +35,18 @@ public final class ProgramGenerator {
                 case RAW -> 2;
             }));
             slots.put("USDT", program.hooks().stream().anyMatch(h -> h.kind() == HookKind.USDT) ? "1" : "0");
+            Extensions ext = program.extensions();
+            slots.put("VMLINUX", ext.any() ? "1" : "0");
+            slots.put("EXT_FILTER", ext.filter() != null ? "1" : "0");
+            slots.put("EXT_ACTION", ext.action() != null ? "1" : "0");
+            slots.put("EXT_FILTER_FN", ext.filter() != null ? ext.filter().function() : "netcap_no_ext_filter");
+            slots.put("EXT_ACTION_FN", ext.action() != null ? ext.action().function() : "netcap_no_ext_action");
+            StringBuilder includes = new StringBuilder();
+            for (ExtensionSource source : ext.sources()) {
+                includes.append("#include \"").append(source.kind().generatedFile()).append("\" /* ")
+                        .append(source.kind().option()).append(" */\n");
+            }
+            slots.put("EXT_SOURCES", includes.toString());
         }
         slots.put("SKB_DYNPTR", program.skbDynptr() ? "1" : "0");
         slots.put("FILTER_FUNCTIONS", program.filter().cSource());
@@ -42,6 +57,12 @@ public final class ProgramGenerator {
         files.put(program.kind().mainFile(), SourceTemplate.resource(program.kind().mainFile()).fill(slots));
         for (String header : HEADERS) {
             files.put(header, SourceTemplate.readResource(header));
+        }
+        for (ExtensionSource source : program.extensions().sources()) {
+            files.put(source.kind().generatedFile(), source.generatedText());
+        }
+        if (program.extensions().any()) {
+            files.put("vmlinux.h", VmlinuxHeader.text());
         }
         return files;
     }
@@ -66,11 +87,13 @@ public final class ProgramGenerator {
                 slots.put("EVENT", cIdentifier(hook.target()));
                 slots.put("SKB_ARG", Integer.toString(hook.skbLocation()));
                 slots.put("REASON_ARG", Integer.toString(hook.reasonLocation()));
+                slots.put("EXT_ARG", Integer.toString(hook.extLocation()));
             }
             case KPROBE, FENTRY -> {
                 slots.put("FUNCTION", functionName(hook.target()));
                 slots.put("SKB_ARG", Integer.toString(hook.skbLocation()));
                 slots.put("REASON_ARG", Integer.toString(hook.reasonLocation()));
+                slots.put("EXT_ARG", Integer.toString(hook.extLocation()));
             }
             case UPROBE, USDT -> {
                 // the binary and the function or probe are given at attach, not in SEC(): one

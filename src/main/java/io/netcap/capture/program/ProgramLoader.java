@@ -8,6 +8,9 @@ import io.netcap.bpf.Errno;
 import io.netcap.bpf.ClangCompiler;
 import io.netcap.bpf.ClangException;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.extension.ExtensionDecoder;
+import io.netcap.capture.extension.ExtensionErrors;
+import io.netcap.capture.extension.Extensions;
 import io.netcap.capture.kernel.KernelLayout;
 import java.util.List;
 import java.util.function.Consumer;
@@ -24,7 +27,10 @@ public final class ProgramLoader {
      *
      * @param compiled whether clang ran for it (false: every object came from the cache)
      */
-    public record Loaded(CaptureProgram program, BpfObject object, boolean compiled) {
+    /**
+     * @param decoder  what shows the --ext-action's struct, read from the object's BTF; null without an action
+     */
+    public record Loaded(CaptureProgram program, BpfObject object, boolean compiled, ExtensionDecoder decoder) {
     }
 
     private ProgramLoader() {
@@ -72,10 +78,16 @@ public final class ProgramLoader {
                        ClangCompiler clang) {
         CaptureProgram current = program;
         boolean compiled = false;
+        ExtensionDecoder decoder = null;
         // each retry drops the dynptr or turns at least one fentry hook into a kprobe
         for (int attempt = 0; attempt <= program.hooks().size() + 1; attempt++) {
             ClangCompiler.Compilation c = compile(clang, current);
             compiled |= !c.cacheHit();
+            Extensions ext = current.extensions();
+            if (decoder == null && ext.action() != null) {
+                // before load: a struct netcap cannot show is a usage error, not a surprise at the first packet
+                decoder = ExtensionDecoder.fromObject(c.object(), ext.action(), ext.color());
+            }
             BpfObject object = BpfObject.open(c.object(), current.kind().objectName());
             try {
                 object.map(KernelAbi.SCRATCH_MAP).setMaxEntries(BpfMap.possibleCpus());
@@ -84,7 +96,7 @@ public final class ProgramLoader {
                 object.map(KernelAbi.STACKS_MAP).setMaxEntries(config.stacks() ? KernelAbi.STACK_ENTRIES : 1);
                 configure.accept(object);
                 object.load();
-                return new Loaded(current, object, compiled);
+                return new Loaded(current, object, compiled, decoder);
             } catch (BpfException e) {
                 object.close();
                 current = refusedSkbDynptr(current, e) ? current.withoutSkbDynptr() : fallBack(current, kprobes, e);
@@ -100,6 +112,9 @@ public final class ProgramLoader {
         try {
             return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program));
         } catch (ClangException e) {
+            if (program.extensions().any() && !e.output().isEmpty()) {
+                throw ExtensionErrors.compileFailure(e, program.extensions());
+            }
             throw CaptureException.runtime(e.getMessage(), e);
         }
     }
@@ -124,7 +139,7 @@ public final class ProgramLoader {
                 ? current.hooks().stream().filter(h -> h.programName().equals(e.program())).toList()
                 : fentry;
         if (failed.isEmpty() || failed.stream().anyMatch(h -> h.kind() != HookKind.FENTRY)) {
-            throw CaptureException.runtime(LoadFailure.describe(e, current.hooks()), e);
+            throw CaptureException.runtime(LoadFailure.describe(e, current.hooks(), current.extensions()), e);
         }
         String why = "the kernel refused fentry (" + e.libbpfMessage() + ")";
         for (Hook hook : failed) {

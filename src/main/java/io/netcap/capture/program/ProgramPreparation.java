@@ -6,6 +6,7 @@ import io.netcap.bpf.EventTransport;
 import io.netcap.bpf.KernelFeatures;
 import io.netcap.bpf.Privileges;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.extension.Extensions;
 import io.netcap.capture.kernel.KernelLayout;
 import io.netcap.capture.kernel.TraceFs;
 import io.netcap.capture.user.UserTargets;
@@ -36,6 +37,13 @@ public final class ProgramPreparation {
      */
     public static Prepared prepare(ProgramKind kind, List<HookSpec> specs, String expression,
                                    EventTransport transport, boolean dryRun, boolean debug, PrintWriter err) {
+        return prepare(kind, specs, expression, transport, dryRun, debug, err, Extensions.NONE);
+    }
+
+    /** As {@link #prepare(ProgramKind, List, String, EventTransport, boolean, boolean, PrintWriter)}, with the user's C. */
+    public static Prepared prepare(ProgramKind kind, List<HookSpec> specs, String expression,
+                                   EventTransport transport, boolean dryRun, boolean debug, PrintWriter err,
+                                   Extensions extensions) {
         BpfLogging.setDebug(debug);
         CompiledFilter filter = compileFilter(expression, err);
         if (!dryRun && !Privileges.isRoot()) {
@@ -44,7 +52,8 @@ public final class ProgramPreparation {
         }
         if (specs.stream().anyMatch(s -> s.kind().isUserSpace())) {
             List<Hook> hooks = new UserHookResolver(new UserTargets(), err).resolve(specs);
-            return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), false), false);
+            return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), false,
+                    extensions), false);
         }
         if (!dryRun) {
             KernelLayout.prefetch(); // read while the program is compiled and loaded
@@ -53,8 +62,8 @@ public final class ProgramPreparation {
         List<Hook> hooks = resolver.resolve(specs);
         // only BTF-typed hooks can call the kfunc: tracepoint-only programs skip the BTF lookup
         boolean skbDynptr = hooks.stream().anyMatch(h -> h.kind().btfTyped()) && KernelFeatures.hasSkbDynptr();
-        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr),
-                resolver.hasKprobes());
+        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr,
+                extensions), resolver.hasKprobes());
     }
 
     /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */

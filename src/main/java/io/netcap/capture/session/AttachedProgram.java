@@ -2,6 +2,7 @@ package io.netcap.capture.session;
 
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.KernelFeatures;
+import io.netcap.capture.extension.ExtensionDecoder;
 import io.netcap.capture.kernel.KernelLayout;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.Hook;
@@ -21,19 +22,21 @@ import java.util.stream.Collectors;
 final class AttachedProgram implements AutoCloseable {
     private final CaptureProgram program;
     private final BpfObject object;
+    private final ExtensionDecoder extensionDecoder;
     private final StopSignal stop = StopSignal.install();
     private boolean closed;
 
-    private AttachedProgram(CaptureProgram program, BpfObject object) {
+    private AttachedProgram(CaptureProgram program, BpfObject object, ExtensionDecoder extensionDecoder) {
         this.program = program;
         this.object = object;
+        this.extensionDecoder = extensionDecoder;
     }
 
     /** Compiles (or takes from the cache), configures and loads the program; attaches nothing yet. */
     static AttachedProgram load(ProgramPreparation.Prepared prepared, ProgramConfig config,
                                 Consumer<BpfObject> configure) {
         ProgramLoader.Loaded loaded = ProgramLoader.load(prepared.program(), config, prepared.kprobes(), configure);
-        return new AttachedProgram(loaded.program(), loaded.object());
+        return new AttachedProgram(loaded.program(), loaded.object(), loaded.decoder());
     }
 
     /** Attaches every hook, then says once (on err) for each hook that can read only part of each packet here. */
@@ -54,6 +57,11 @@ final class AttachedProgram implements AutoCloseable {
 
     BpfObject object() {
         return object;
+    }
+
+    /** What shows the --ext-action's fields of each packet; null without an action. */
+    ExtensionDecoder extensionDecoder() {
+        return extensionDecoder;
     }
 
     boolean stopRequested() {

@@ -2,6 +2,7 @@ package io.netcap.capture.session;
 
 import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.extension.Extensions;
 import io.netcap.capture.program.HookSpec;
 import io.netcap.capture.program.ProgramConfig;
 import java.util.List;
@@ -19,13 +20,22 @@ import java.util.Objects;
  * @param ringSizeMiB the kernel-to-user buffer in MiB, a power of two 1..1024 (--ring-size)
  * @param dryRun      print the generated C instead of loading it
  * @param debug       libbpf's messages and Java stack traces
+ * @param extensions  the user's C: --ext-filter, --ext-action
  */
 public record CaptureRequest(List<HookSpec> hooks, String expression, ProgramConfig config, Long count,
-                             EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug) {
+                             EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug,
+                             Extensions extensions) {
     public static final int DEFAULT_RING_MIB = 32;
+
+    /** A request without extensions. */
+    public CaptureRequest(List<HookSpec> hooks, String expression, ProgramConfig config, Long count,
+                          EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug) {
+        this(hooks, expression, config, count, transport, ringSizeMiB, dryRun, debug, Extensions.NONE);
+    }
 
     public CaptureRequest {
         hooks = List.copyOf(hooks);
+        Objects.requireNonNull(extensions);
         expression = expression == null ? "" : expression;
         Objects.requireNonNull(config);
         if (count != null && count < 1) {
@@ -34,6 +44,11 @@ public record CaptureRequest(List<HookSpec> hooks, String expression, ProgramCon
         if (ringSizeMiB < 1 || ringSizeMiB > 1024 || Integer.bitCount(ringSizeMiB) != 1) {
             throw CaptureException.usage("--ring-size must be a power of two from 1 to 1024 MiB, not " + ringSizeMiB);
         }
+    }
+
+    /** This request with these extensions. */
+    public CaptureRequest withExtensions(Extensions ext) {
+        return new CaptureRequest(hooks, expression, config, count, transport, ringSizeMiB, dryRun, debug, ext);
     }
 
     /** The -c limit, or 0 for none. */

@@ -28,7 +28,7 @@ public final class CaptureRunner {
     /** @return the exit code (0); failures are {@link CaptureException}s */
     public static int run(CaptureRequest request, OutputSpec output, PrintWriter out, PrintWriter err) throws IOException {
         ProgramPreparation.Prepared prepared = ProgramPreparation.prepare(ProgramKind.CAPTURE, request.hooks(),
-                request.expression(), request.transport(), request.dryRun(), request.debug(), err);
+                request.expression(), request.transport(), request.dryRun(), request.debug(), err, request.extensions());
         ProgramConfig config = request.config();
         if (prepared.program().source() == PacketSource.MBUF && config.mbufLayout() == null) {
             config = config.forUserSpace(MbufLayoutChoice.choose(prepared.program(), err), config.userLinkType());

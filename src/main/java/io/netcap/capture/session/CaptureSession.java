@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.extension.ExtensionDecoder;
 import io.netcap.capture.kernel.KernelSymbols;
 import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
@@ -11,6 +12,7 @@ import io.netcap.capture.program.Hook;
 import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.program.KernelAbi;
 import io.netcap.pcap.CapturedPacket;
+import io.netcap.pcap.PacketNote;
 import io.netcap.pcap.PacketSink;
 import io.netcap.pcap.Sinks;
 import java.io.IOException;
@@ -164,6 +166,12 @@ final class CaptureSession implements AutoCloseable {
         return new CapturedPacket.UserOrigin(e.pid(), mbuf ? e.ifindex() : -1, mbuf ? "mbuf" : "buffer", e.skb());
     }
 
+    /** The --ext-action's fields, shown under the packet; none without an action. */
+    private List<PacketNote> extensionNotes(CaptureEvent e) {
+        ExtensionDecoder decoder = attached.extensionDecoder();
+        return decoder == null || e.ext().length == 0 ? List.of() : List.of(decoder.note(e.ext()));
+    }
+
     private void emit(CaptureEvent e) {
         if (countReached()) {
             return;
@@ -178,7 +186,7 @@ final class CaptureSession implements AutoCloseable {
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
                 stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
-                userOrigin(hook, e), List.of());
+                userOrigin(hook, e), extensionNotes(e));
         try {
             sink.write(p);
         } catch (IOException ex) {

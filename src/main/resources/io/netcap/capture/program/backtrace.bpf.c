@@ -40,15 +40,17 @@ struct {
  * hook's "lost" counter, so user space can say how many stacks are missing instead of
  * printing an empty one.
  */
-static __always_inline int netcap_count(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, const int mode)
+static __always_inline int netcap_count(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, void *ext,
+					const int mode)
 {
 	struct netcap_counters *cnt;
 	struct netcap_packet p = {};
 	struct netcap_drop_key key = {};
 	__u64 one = 1, *count;
 
-	if (!netcap_match(skb, hook, &cnt, &p, mode) || !cnt)
+	if (!netcap_match(skb, hook, &cnt, &p, ext, mode) || !cnt)
 		return 0;
+	cnt->matched++;
 
 	key.stack_id = bpf_get_stackid(ctx, &netcap_stacks, 0);
 	if (key.stack_id < 0) {

@@ -5,13 +5,26 @@
  * program per hook (hook_*.bpf.c.in), each of which finds the skb and calls netcap_capture(), or
  * at a user-space hook the mbuf or buffer and calls netcap_capture_user() (netcap_user.h).
  * Settings that do not change the code are in netcap_config (netcap_event.h).
+ * The user's extension C (--ext-filter, --ext-action), if any, is included as written, with the
+ * kernel's vmlinux.h so that it sees every kernel type; netcap_ext.h checks its functions.
  */
+#define NETCAP_VMLINUX      @@VMLINUX@@  /* 1: the kernel's types come from vmlinux.h (for extensions) */
+#define NETCAP_EXT_FILTER   @@EXT_FILTER@@  /* 1: the user's filter (NETCAP_EXT_FILTER_FN) runs after the tcpdump filter */
+#define NETCAP_EXT_ACTION   @@EXT_ACTION@@  /* 1: the user's action (NETCAP_EXT_ACTION_FN) fills struct xcap_user_extend */
+#define NETCAP_EXT_FILTER_FN @@EXT_FILTER_FN@@
+#define NETCAP_EXT_ACTION_FN @@EXT_ACTION_FN@@
+
+#if NETCAP_VMLINUX
+#include "vmlinux.h"
+#else
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
+#endif
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "netcap_kernel.h"
 #include "netcap_event.h"
 
@@ -30,6 +43,10 @@ char LICENSE[] SEC("license") = "GPL";
 #include <bpf/usdt.bpf.h>
 #endif
 
+/* ---- the user's extension C ---- */
+@@EXT_SOURCES@@
+/* ---- end of the user's extension C ---- */
+
 /* ---- filter functions translated from the tcpdump expression ---- */
 @@FILTER_FUNCTIONS@@
 /* ---- end of filter functions ---- */
@@ -37,7 +54,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "netcap_packet.h"
 
 #if NETCAP_PERF_EVENTS
-#define NETCAP_PERF_MAX_DATA (0xFFFF - sizeof(struct netcap_event) - 64)
+#define NETCAP_PERF_MAX_DATA (0xFFFF - sizeof(struct netcap_event) - NETCAP_EXT_LEN - 64)
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	__uint(key_size, sizeof(__u32));
@@ -102,16 +119,24 @@ static __always_inline void netcap_set_lengths(struct netcap_scratch *s, __u32 c
 	s->ev.flags = flags;
 }
 
-static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, const int mode)
+/*
+ * The packet at this hook: matched, described, given to the --ext-action (which may still drop
+ * it), sent. ext is the hook's extra argument (-f HOOK@S@E), or NULL.
+ */
+static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 hook, __u32 reason, void *ext,
+					  const int mode)
 {
 	const struct netcap_config *cfg = netcap_cfg();
 	struct netcap_counters *cnt;
 	struct netcap_packet p = {};
-	struct netcap_scratch *s = netcap_match(skb, hook, &cnt, &p, mode);
+	struct netcap_scratch *s = netcap_match(skb, hook, &cnt, &p, ext, mode);
 
 	if (!s || !cnt)
 		return 0;
 	netcap_describe(skb, s, &p, mode);
+	if (!netcap_ext_act(s, ext, skb, (__u32)p.wire, hook))
+		return 0;
+	cnt->matched++;
 
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	s->ev.skb = (__u64)skb;
@@ -125,8 +150,9 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	s->ev.link_type = p.link;
 	s->ev.pid = 0;
 	s->ev.stack_id = cfg->stacks ? bpf_get_stackid(ctx, &netcap_stacks, 0) : NETCAP_NO_STACK;
+	s->ev.ext_len = NETCAP_EXT_LEN;
 
-	if (netcap_send(ctx, s, sizeof(struct netcap_event) + s->ev.cap_len))
+	if (netcap_send(ctx, s, sizeof(struct netcap_event) + NETCAP_EXT_LEN + s->ev.cap_len))
 		cnt->lost++;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Everything that crosses between the kernel program and netcap, in one place: the event
- * record (a fixed 72-byte header followed by cap_len packet bytes), the per-hook counters, the
+ * record (a fixed 80-byte header, then ext_len bytes of the --ext-action's struct, then cap_len
+ * packet bytes), the per-hook counters, the
  * backtrace count key, and the run-time settings netcap writes into .rodata before load.
  * io.netcap.capture.program.KernelAbi reads and writes them by the offsets asserted below, and
  * a test checks those against this header's BTF in the compiled object; change both together.
@@ -34,6 +35,8 @@ struct netcap_event {
 	__u16 flags;       /* NETCAP_EVENT_* */
 	__u32 pid;         /* user-space hooks: the process (tgid) the probe fired in; 0 at kernel hooks */
 	char  dev[NETCAP_DEVNAME_LEN];
+	__u32 ext_len;     /* bytes of the --ext-action's struct xcap_user_extend between this header and the packet (a multiple of 8); 0 without one */
+	__u32 pad;
 };
 
 /* Per hook, per CPU; summed in user space for the exit summary. */
@@ -107,7 +110,8 @@ NETCAP_ASSERT_OFFSET(reason, 44);
 NETCAP_ASSERT_OFFSET(link_type, 48);
 NETCAP_ASSERT_OFFSET(pid, 52);
 NETCAP_ASSERT_OFFSET(dev, 56);
-_Static_assert(sizeof(struct netcap_event) == 72, "netcap_event size changed");
+NETCAP_ASSERT_OFFSET(ext_len, 72);
+_Static_assert(sizeof(struct netcap_event) == 80, "netcap_event size changed");
 _Static_assert(sizeof(struct netcap_counters) == 48, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");

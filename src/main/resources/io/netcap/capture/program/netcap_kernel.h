@@ -8,9 +8,21 @@
 #ifndef NETCAP_KERNEL_H
 #define NETCAP_KERNEL_H
 
+#ifndef NETCAP_VMLINUX
+#define NETCAP_VMLINUX 0 /* 1: vmlinux.h is included; the including file says so first */
+#endif
+
 #define ARPHRD_ETHER    1
 #define ARPHRD_LOOPBACK 772
+#define AF_INET  2
+#define AF_INET6 10
 
+/*
+ * With a user extension (--ext-filter, --ext-action) the program includes the kernel's whole
+ * vmlinux.h instead, so that the user's C sees every kernel type; these partial declarations
+ * would clash with it.
+ */
+#if !NETCAP_VMLINUX
 struct ns_common {
 	unsigned int inum;
 } __attribute__((preserve_access_index));
@@ -48,9 +60,6 @@ struct sock {
 	__u16 sk_protocol; /* a bitfield before 5.6: read with BPF_CORE_READ_BITFIELD_PROBED */
 } __attribute__((preserve_access_index));
 
-#define AF_INET  2
-#define AF_INET6 10
-
 struct sk_buff {
 	struct sk_buff *next;  /* the next skb of a frag_list chain */
 	struct net_device *dev;
@@ -67,6 +76,8 @@ struct sk_buff {
 	__u16 vlan_proto;      /* __be16: the offloaded 802.1Q/802.1ad tag's TPID, network order */
 	__u16 vlan_tci;        /* the offloaded tag's TCI (priority, DEI, VLAN id), host order */
 } __attribute__((preserve_access_index));
+
+#endif /* !NETCAP_VMLINUX */
 
 /*
  * Before 6.2 a tag in vlan_tci was present only when this bit was set (after 6.2: whenever
@@ -88,6 +99,7 @@ struct netcap_frag {
 	__u32 offset;
 };
 
+#if !NETCAP_VMLINUX
 struct skb_shared_info {
 	__u8 nr_frags;
 	struct sk_buff *frag_list; /* further skbs holding the rest of the packet (GRO, UDP GSO fraglist) */
@@ -98,6 +110,8 @@ struct skb_shared_info {
 struct page {
 	unsigned long flags;
 } __attribute__((preserve_access_index));
+
+#endif /* !NETCAP_VMLINUX */
 
 /* Function arguments in a kprobe, by 0-based index (x86-64 calling convention). */
 #define NETCAP_KPROBE_ARG_0(ctx) PT_REGS_PARM1(ctx)
@@ -110,5 +124,10 @@ struct page {
 	((i) == 0 ? (__u32)PT_REGS_PARM1(ctx) : (i) == 1 ? (__u32)PT_REGS_PARM2(ctx) : \
 	 (i) == 2 ? (__u32)PT_REGS_PARM3(ctx) : (i) == 3 ? (__u32)PT_REGS_PARM4(ctx) : \
 	 (i) == 4 ? (__u32)PT_REGS_PARM5(ctx) : 0)
+/* Argument i (0-based, a constant) as a pointer, or NULL when i < 0: an extension's ext (-f FUNC@S@E). */
+#define NETCAP_KPROBE_PTR(ctx, i) \
+	((i) == 0 ? (void *)PT_REGS_PARM1(ctx) : (i) == 1 ? (void *)PT_REGS_PARM2(ctx) : \
+	 (i) == 2 ? (void *)PT_REGS_PARM3(ctx) : (i) == 3 ? (void *)PT_REGS_PARM4(ctx) : \
+	 (i) == 4 ? (void *)PT_REGS_PARM5(ctx) : (void *)0)
 
 #endif

@@ -40,6 +40,7 @@ static __always_inline const struct netcap_config *netcap_cfg(void)
 }
 
 #include <bpf/bpf_endian.h>
+#include "netcap_ext.h"
 
 #define NETCAP_SKB_DATA_LINK NETCAP_LINKTYPE_RAW
 
@@ -52,6 +53,9 @@ static __always_inline const struct netcap_config *netcap_cfg(void)
  */
 struct netcap_scratch {
 	struct netcap_event ev;
+#if NETCAP_EXT_ACTION
+	union netcap_ext_area ext; /* the --ext-action's struct: sent between the header and the packet's bytes */
+#endif
 	__u8 data[2 * NETCAP_FILTER_WINDOW + 64];
 };
 
@@ -66,6 +70,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct netcap_scratch);
 } netcap_scratch SEC(".maps");
+
+/*
+ * Runs the --ext-action on a matched packet, into the scratch record's ext area, zeroed first
+ * (fields the action leaves alone print as 0, never as another packet's). 1: keep the packet.
+ */
+static __always_inline int netcap_ext_act(struct netcap_scratch *s, void *ext, void *pkt, __u32 len, __u32 hook)
+{
+#if NETCAP_EXT_ACTION
+	__builtin_memset(&s->ext, 0, sizeof(s->ext));
+	return NETCAP_EXT_ACTION_FN(ext, pkt, len, &s->ext.user, (__u16)hook) != 0;
+#else
+	return 1;
+#endif
+}
 
 /* Per hook, per CPU: seen / matched / lost / unlocated. */
 struct {
@@ -488,14 +506,15 @@ static __always_inline __u32 netcap_fake_headers(struct sk_buff *skb, struct net
 }
 
 /*
- * Counts the skb as seen at this hook, then runs -i, --netns and the filter on it. Returns this
- * CPU's scratch record when it matches, with the packet copied to s->data and *p filled (and,
- * on probed hooks with -i, the device name in s->ev.dev); NULL otherwise. *counters is the
- * hook's counters (when not NULL).
+ * Counts the skb as seen at this hook, then runs -i, --netns, the filter and the user's
+ * --ext-filter (given ext, the hook's extra argument or NULL) on it. Returns this CPU's scratch
+ * record when it matches, with the packet copied to s->data and *p filled (and, on probed hooks
+ * with -i, the device name in s->ev.dev); NULL otherwise. *counters is the hook's counters (when
+ * not NULL); the caller counts the match, once it has decided to keep the packet.
  */
 static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, __u32 hook,
 							   struct netcap_counters **counters,
-							   struct netcap_packet *p, const int mode)
+							   struct netcap_packet *p, void *ext, const int mode)
 {
 	const struct netcap_config *cfg = netcap_cfg();
 	struct netcap_counters *cnt = bpf_map_lookup_elem(&netcap_stats, &hook);
@@ -586,9 +605,8 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		match = NETCAP_FILTER_L2_LEN(s->data, s->data + n, (__u32)p->wire);
 	else
 		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)p->wire);
-	if (!match)
+	if (!match || !netcap_ext_filter(ext, skb, hook))
 		return NULL;
-	cnt->matched++;
 	return s;
 }
 
@@ -597,5 +615,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	((off) >= 0 ? *(__u32 *)((char *)(ctx) + ((off) < 0 ? 0 : (off))) : 0)
 /* Reads a BTF-typed argument as u32, or 0 when the hook has none (i < 0). */
 #define NETCAP_ARG_U32(args, i) ((i) >= 0 ? (__u32)(args)[(i) < 0 ? 0 : (i)] : 0)
+/* A BTF-typed argument as a pointer, or NULL when i < 0: an extension's ext (-f HOOK@S@E). */
+#define NETCAP_ARG_PTR(args, i) ((i) >= 0 ? (void *)(args)[(i) < 0 ? 0 : (i)] : (void *)0)
 
 #endif

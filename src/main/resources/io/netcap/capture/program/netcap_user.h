@@ -154,7 +154,9 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 		match = NETCAP_FILTER_L2_LEN(s->data, s->data + n, (__u32)wire);
 	else
 		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)wire);
-	if (!match)
+	if (!match || !netcap_ext_filter(0, ptr, hook))
+		return 0;
+	if (!netcap_ext_act(s, (void *)0, (void *)ptr, (__u32)wire, hook))
 		return 0;
 	cnt->matched++;
 
@@ -170,7 +172,8 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 	s->ev.pid = bpf_get_current_pid_tgid() >> 32;
 	s->ev.stack_id = NETCAP_NO_STACK;
 	__builtin_memset(s->ev.dev, 0, NETCAP_DEVNAME_LEN);
-	return sizeof(struct netcap_event) + s->ev.cap_len;
+	s->ev.ext_len = NETCAP_EXT_LEN;
+	return sizeof(struct netcap_event) + NETCAP_EXT_LEN + s->ev.cap_len;
 }
 
 /* Sends the record netcap_user_packet() left in this CPU's scratch; counts it lost when it does not fit. */

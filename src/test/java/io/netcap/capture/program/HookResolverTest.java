@@ -71,6 +71,20 @@ class HookResolverTest {
         assertEquals(ReasonEnum.RESET, reset.reason(), reset.toString());
     }
 
+    /** -f HOOK@S@E: argument E goes to the extensions, checked against the hook's own argument list. */
+    @Test
+    void anExtraArgumentIsCheckedAndKeptForTheExtensions() throws Exception {
+        KernelBtf.read();
+        Hook hook = resolve(Optional.empty(), "tp_btf:kfree_skb@1@3");
+        assertEquals(2, hook.extLocation(), hook.toString());
+        assertEquals("tp_btf:kfree_skb@1@3", hook.spec());
+        assertEquals(-1, resolve(Optional.empty(), "tp_btf:kfree_skb").extLocation());
+        io.netcap.capture.CaptureException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.netcap.capture.CaptureException.class, () -> resolve(Optional.empty(), "tp_btf:kfree_skb@1@9"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("has only"), e.getMessage());
+        assertEquals(io.netcap.capture.CaptureException.Kind.USAGE, e.kind());
+    }
+
     @Test
     void hooksWithoutAReasonEnumHaveNone() throws Exception {
         KernelBtf.read();

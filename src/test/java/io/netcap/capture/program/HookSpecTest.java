@@ -29,6 +29,13 @@ class HookSpecTest {
     }
 
     @Test
+    void btfTracepointsTakeAnExtraArgumentForExtensions() {
+        assertEquals(new HookSpec("tp_btf:kfree_skb@1@3", HookKind.TP_BTF, null, "kfree_skb", 1, 3),
+                HookSpec.parse("tp_btf:kfree_skb@1@3"));
+        assertEquals(2, HookSpec.parse("raw_tp:net_dev_xmit@1@2").extraArg());
+    }
+
+    @Test
     void rejectsTheSameHookTwiceEvenSpelledDifferently() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HookSpec.parseList("tracepoint:net:netif_rx,tp:net:netif_rx"));
@@ -42,7 +49,7 @@ class HookSpecTest {
         assertMessage("icmp_rcv@0", "numbered from 1");
         assertMessage("icmp_rcv@x", "numbered from 1");
         assertMessage("icmp_rcv@1@2@3", "at most two");
-        assertMessage("tp_btf:kfree_skb@1@2", "at most one");
+        assertMessage("tp_btf:kfree_skb@1@1", "cannot be the same argument");
         assertMessage("uprobe:foo", "unknown hook prefix");
         assertMessage("tcp:tcp_send_reset", "(a tracepoint is tracepoint:tcp:tcp_send_reset)");
         assertFalse(messageOf("uprobe:foo").contains("a tracepoint is"), "uprobe: is no tracepoint category");

@@ -29,7 +29,7 @@ class SourceTemplateTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> t.fill(Map.of("EVENT", "x")));
         assertTrue(missing.getMessage().contains("no value for slot"), missing.getMessage());
         Map<String, String> all = Map.of("HOOK_INDEX", "0", "EVENT", "x", "SKB_ARG", "0", "PROGRAM", "p", "HANDLER", "h",
-                "REASON_ARG", "-1", "BOGUS", "1");
+                "REASON_ARG", "-1", "EXT_ARG", "-1", "BOGUS", "1");
         IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> t.fill(all));
         assertTrue(extra.getMessage().contains("BOGUS"), extra.getMessage());
     }

@@ -56,6 +56,7 @@ public final class Btf {
     private final BtfPrototypes prototypes;
     private final BtfEnumReader enums;
     private final BtfStructReader structs;
+    private final BtfValueTypeReader valueTypes;
     private volatile BtfNameIndex nameIndex;
     private volatile SkbPointerMatcher skbMatcher;
     private volatile List<SkbFunction> skbFunctions;
@@ -70,6 +71,7 @@ public final class Btf {
         this.prototypes = new BtfPrototypes(types, strings, renderer);
         this.enums = new BtfEnumReader(types, strings);
         this.structs = new BtfStructReader(types, strings, source);
+        this.valueTypes = new BtfValueTypeReader(types, strings, enums, renderer);
     }
 
     /** The running kernel's BTF, read once per process. */
@@ -358,6 +360,19 @@ public final class Btf {
     public Optional<BtfStructLayout> findStructLayout(String structName) {
         Optional<Integer> id = findType(structName, BtfKind.STRUCT);
         return id.map(structId -> structs.layout(structId, structName));
+    }
+
+    /**
+     * The struct with this name (the lowest id of a STRUCT record with it) as a tree of the
+     * values it holds: members with bit offsets and widths, typedefs resolved, enums with their
+     * names, arrays, nested structs and unions. This is the layout the compiler that made the
+     * BTF chose, padding and all.
+     *
+     * @return empty if there is no STRUCT with this name
+     * @throws IllegalStateException if the types nest in a cycle (a corrupt blob)
+     */
+    public Optional<BtfValueType.Struct> findStructType(String structName) {
+        return findType(structName, BtfKind.STRUCT).map(id -> (BtfValueType.Struct) valueTypes.read(id));
     }
 
     /** C-like text for a type: "struct sk_buff *", "const struct net_device *", "u32", "void *". */
