@@ -45,29 +45,37 @@ final class FieldFormats {
             int comment = line.indexOf("//");
             String statement = comment < 0 ? line : line.substring(0, comment);
             Matcher format = comment < 0 ? null : FORMAT.matcher(line.substring(comment));
+            // braces before the member's ';' count first: "struct s { int a; // format: %x" declares a in s
+            int cut = statement.lastIndexOf(';') + 1;
+            track(scopes, statement, 0, cut, n > 0 ? previousCode(source, n) : "");
             if (format != null && format.find() && !scopes.isEmpty() && !NOT_A_STRUCT.equals(scopes.peek())) {
-                Matcher member = MEMBER.matcher(statement.strip());
+                Matcher member = MEMBER.matcher(statement.substring(0, cut).strip());
                 if (member.find()) {
                     String key = scopes.peek() + "." + member.group(1);
                     f.formats.put(key, format.group(1));
                     f.lines.put(key, n + 1);
                 }
             }
-            for (int i = 0; i < statement.length(); i++) {
-                char c = statement.charAt(i);
-                if (c == '{') {
-                    String opened = opening(statement.substring(0, i), n > 0 ? previousCode(source, n) : "");
-                    // an anonymous struct inside a struct: its members are named under the enclosing tag
-                    if (opened != null && opened.isEmpty() && !scopes.isEmpty()) {
-                        opened = scopes.peek();
-                    }
-                    scopes.push(opened == null ? NOT_A_STRUCT : opened);
-                } else if (c == '}' && !scopes.isEmpty()) {
-                    scopes.pop();
-                }
-            }
+            track(scopes, statement, cut, statement.length(), n > 0 ? previousCode(source, n) : "");
         }
         return f;
+    }
+
+    /** Opens and closes scopes for the braces of statement[from, to). */
+    private static void track(Deque<String> scopes, String statement, int from, int to, String previousLine) {
+        for (int i = from; i < to; i++) {
+            char c = statement.charAt(i);
+            if (c == '{') {
+                String opened = opening(statement.substring(0, i), previousLine);
+                // an anonymous struct inside a struct: its members are named under the enclosing tag
+                if (opened != null && opened.isEmpty() && !scopes.isEmpty()) {
+                    opened = scopes.peek();
+                }
+                scopes.push(opened == null ? NOT_A_STRUCT : opened);
+            } else if (c == '}' && !scopes.isEmpty()) {
+                scopes.pop();
+            }
+        }
     }
 
     /** Stands for a brace that opens no struct (a function body): its lines declare no members. */

@@ -108,7 +108,7 @@ public final class ProgramLoader {
         throw new IllegalStateException("unreachable: every hook already fell back");
     }
 
-    private static ClangCompiler.Compilation compile(ClangCompiler clang, CaptureProgram program) {
+    static ClangCompiler.Compilation compile(ClangCompiler clang, CaptureProgram program) {
         try {
             return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program));
         } catch (ClangException e) {
