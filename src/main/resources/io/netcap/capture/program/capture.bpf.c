@@ -44,6 +44,10 @@ char LICENSE[] SEC("license") = "GPL";
 #endif
 
 /* ---- the user's extension C ---- */
+#if NETCAP_EXT_FILTER || NETCAP_EXT_ACTION
+/* netcap's examples call bpf_trace_printk(fmt, args...) as BCC does: libbpf's bpf_printk sizes the format */
+#define bpf_trace_printk(fmt, ...) bpf_printk(fmt, ##__VA_ARGS__)
+#endif
 @@EXT_SOURCES@@
 /* ---- end of the user's extension C ---- */
 

@@ -28,7 +28,17 @@
 _Static_assert(__builtin_types_compatible_p(__typeof__(&NETCAP_EXT_FILTER_FN), int (*)(void *, void *, __u16)),
 	       "netcap-usage: the filter must be static inline int " NETCAP_EXT_STR(NETCAP_EXT_FILTER_FN)
 	       "(void *ext, void *pkt, u16 trace_index)");
-#define netcap_ext_filter(ext, pkt, hook) NETCAP_EXT_FILTER_FN((void *)(ext), (void *)(pkt), (__u16)(hook))
+/*
+ * The user's C runs in a function of its own (a BPF-to-BPF call, verified in the caller's
+ * context, so pkt keeps its type): its locals get their own stack frame. Inlined, clang may put
+ * one in the stack slot of netcap's skb dynptr, and the verifier refuses any helper that writes
+ * there ("potential write to dynptr ... disallowed").
+ */
+static __noinline int netcap_ext_filter_call(void *ext, void *pkt, __u32 hook)
+{
+	return NETCAP_EXT_FILTER_FN(ext, pkt, (__u16)hook) != 0;
+}
+#define netcap_ext_filter(ext, pkt, hook) netcap_ext_filter_call((void *)(ext), (void *)(pkt), (hook))
 #else
 #define netcap_ext_filter(ext, pkt, hook) 1
 #endif

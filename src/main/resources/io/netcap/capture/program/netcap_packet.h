@@ -74,16 +74,20 @@ struct {
 /*
  * Runs the --ext-action on a matched packet, into the scratch record's ext area, zeroed first
  * (fields the action leaves alone print as 0, never as another packet's). 1: keep the packet.
+ * A function of its own, as netcap_ext_filter_call is (netcap_ext.h): the user's locals must not
+ * share a stack slot with netcap's skb dynptr.
  */
-static __always_inline int netcap_ext_act(struct netcap_scratch *s, void *ext, void *pkt, __u32 len, __u32 hook)
-{
 #if NETCAP_EXT_ACTION
+static __noinline int netcap_ext_act(struct netcap_scratch *s, void *ext, void *pkt, __u32 len, __u32 hook)
+{
+	if (!s)
+		return 0;
 	__builtin_memset(&s->ext, 0, sizeof(s->ext));
 	return NETCAP_EXT_ACTION_FN(ext, pkt, len, &s->ext.user, (__u16)hook) != 0;
-#else
-	return 1;
-#endif
 }
+#else
+#define netcap_ext_act(s, ext, pkt, len, hook) 1
+#endif
 
 /* Per hook, per CPU: seen / matched / lost / unlocated. */
 struct {
