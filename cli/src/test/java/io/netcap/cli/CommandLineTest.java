@@ -95,6 +95,28 @@ class CommandLineTest {
                 "unknown transport \"pipe\": use ring or perf");
     }
 
+    /** Both spellings of the extension options, for every capturing command; checked before anything is loaded. */
+    @Test
+    void extensionOptionsAreCheckedAsUsage() {
+        for (String command : List.of("skb", "dump", "mbuf", "raw")) {
+            String[] hook = command.equals("skb") ? new String[] {"-f", "tp_btf:netif_receive_skb"}
+                    : command.equals("dump") ? new String[0] : new String[] {"-f", "process_one", "-p", "1"};
+            assertUsage(run(concat(new String[] {command}, hook, "--ext-filter", "/nonexistent/f.c", "--dry-run")),
+                    "--ext-filter /nonexistent/f.c: no such file");
+            assertUsage(run(concat(new String[] {command}, hook, "--user-action", "/nonexistent/a.c", "--dry-run")),
+                    "--ext-action /nonexistent/a.c: no such file");
+        }
+        assertUsage(run("skb", "-f", "tp_btf:netif_receive_skb", "--user-output-color", "red", "--dry-run"),
+                "--ext-output-color colours the lines of --ext-action");
+    }
+
+    private static String[] concat(String[] first, String[] second, String... rest) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(List.of(second));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void unknownBtfTracepointSuggestsCloseNames() {
         assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
@@ -114,8 +136,8 @@ class CommandLineTest {
         assertTrue(r.out().contains("stacks = 1"), "-S is a run-time setting in .rodata: " + r.out());
         assertTrue(r.out().contains("#define NETCAP_PERF_EVENTS  0"), "ring buffer by default: " + r.out());
         // BTF-typed hooks read the skb with plain loads; raw_tp only has an address to probe
-        assertTrue(r.out().contains("NETCAP_ARG_U32(ctx, -1), NETCAP_BTF_TYPED)"), r.out());
-        assertTrue(r.out().contains("NETCAP_ARG_U32(ctx->args, -1), NETCAP_PROBED)"), r.out());
+        assertTrue(r.out().contains("NETCAP_ARG_PTR(ctx, -1), NETCAP_BTF_TYPED)"), r.out());
+        assertTrue(r.out().contains("NETCAP_ARG_PTR(ctx->args, -1), NETCAP_PROBED)"), r.out());
         assertTrue(r.out().contains("ifname = \"eth0\""), r.out());
         assertTrue(r.out().contains("netcap_filter_l2_len"), r.out());
         assertTrue(r.out().contains("clang"), r.out());

@@ -105,6 +105,22 @@ class KernelAbiTest {
                 "a record that claims more bytes than it has");
     }
 
+    /** With an --ext-action, its struct's bytes sit between the header and the packet's. */
+    @Test
+    void decodesTheActionsStructBeforeThePacket() {
+        byte[] ext = {1, 2, 3, 4, 5, 6, 7, 8};
+        byte[] payload = {0x45, 0, 0, 28, 9};
+        ByteBuffer b = ByteBuffer.allocate(KernelAbi.EVENT_SIZE + ext.length + payload.length).order(ByteOrder.nativeOrder());
+        b.putInt(24, payload.length).putShort(48, (short) 1).putInt(72, ext.length);
+        b.put(KernelAbi.EVENT_SIZE, ext).put(KernelAbi.EVENT_SIZE + ext.length, payload);
+        CaptureEvent e = KernelAbi.decodeEvent(b, b.capacity());
+        assertArrayEquals(ext, e.ext());
+        assertArrayEquals(payload, e.data());
+        assertEquals(0, KernelAbi.decodeEvent(b.duplicate().putInt(72, 0).position(0), b.capacity()).ext().length);
+        assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeEvent(b.putInt(72, 9), b.capacity()),
+                "a record that claims more struct and packet bytes than it has");
+    }
+
     @Test
     void sumsCountersOverCpus() {
         ByteBuffer b = ByteBuffer.allocate(3 * KernelAbi.COUNTERS_SIZE).order(ByteOrder.nativeOrder());
