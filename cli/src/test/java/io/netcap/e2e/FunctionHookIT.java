@@ -145,6 +145,28 @@ class FunctionHookIT extends KernelTest {
         }
     }
 
+    /** -f FUNC@S@E: the function's argument E (ip_rcv's net_device) is the extension's ext, at fentry and kprobe. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fentry:ip_rcv@1@2", "kprobe:ip_rcv@1@2"})
+    void theFunctionsExtraArgumentReachesTheAction(String hook) throws Exception {
+        Path action = dir.resolve("device-arg-action.c");
+        try (java.io.InputStream in = FunctionHookIT.class.getResourceAsStream("ext/device-arg-action.c")) {
+            Files.write(action, in.readAllBytes());
+        }
+        try (TestNetwork net = TestNetwork.create();
+             NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-e", echoTo(net), "--ext-action",
+                     action.toString(), "--json", "-c", "2")) {
+            netcap.awaitListening();
+            net.ping(2);
+            assertEquals(0, netcap.waitFor(120), netcap.stderr());
+            for (String line : netcap.stdout().strip().split("\n")) {
+                JsonNode ext = new ObjectMapper().readTree(line).get("ext");
+                assertEquals(net.devB, ext.get("dev").asText(), line);
+                assertEquals(0, ext.get("hook").asInt(), line);
+            }
+        }
+    }
+
     @Test
     void dropFunctionReportsTheNetfilterReason() throws Exception {
         String drop = Btf.vmlinux().findFuncParams("kfree_skb_reason").isPresent() ? "kfree_skb_reason" : "sk_skb_reason_drop";
