@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.session.CaptureRunner;
@@ -25,9 +26,13 @@ abstract class UserSpaceCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions options;
 
+    @Mixin
+    GatherOptions gather;
+
     /** Captures at these -f points of this source, buffers of this link type, mbufs of this layout (null: chosen). */
     int capture(String points, PacketSource source, MbufLayout layout, int linkType) throws Exception {
-        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType),
-                options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        GatherSettings settings = gather.settings();
+        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType, settings),
+                options.output(settings != null), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -2,6 +2,7 @@ package io.netcap.capture.session;
 
 import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.program.HookSpec;
 import io.netcap.capture.program.ProgramConfig;
 import java.util.List;
@@ -19,9 +20,12 @@ import java.util.Objects;
  * @param ringSizeMiB the kernel-to-user buffer in MiB, a power of two 1..1024 (--ring-size)
  * @param dryRun      print the generated C instead of loading it
  * @param debug       libbpf's messages and Java stack traces
+ * @param gather      follow each packet from the first hook through the others (--gather), or null;
+ *                    -c then counts followed packets
  */
 public record CaptureRequest(List<HookSpec> hooks, String expression, ProgramConfig config, Long count,
-                             EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug) {
+                             EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug,
+                             GatherSettings gather) {
     public static final int DEFAULT_RING_MIB = 32;
 
     public CaptureRequest {
@@ -34,6 +38,16 @@ public record CaptureRequest(List<HookSpec> hooks, String expression, ProgramCon
         if (ringSizeMiB < 1 || ringSizeMiB > 1024 || Integer.bitCount(ringSizeMiB) != 1) {
             throw CaptureException.usage("--ring-size must be a power of two from 1 to 1024 MiB, not " + ringSizeMiB);
         }
+        if (gather != null && hooks.size() < 2) {
+            throw CaptureException.usage("--gather follows packets from the first hook of -f to the later ones:"
+                    + " give two hooks or more, e.g. -f tracepoint:net:net_dev_queue,tracepoint:net:net_dev_start_xmit");
+        }
+    }
+
+    /** A request without --gather. */
+    public CaptureRequest(List<HookSpec> hooks, String expression, ProgramConfig config, Long count,
+                          EventTransport transport, int ringSizeMiB, boolean dryRun, boolean debug) {
+        this(hooks, expression, config, count, transport, ringSizeMiB, dryRun, debug, null);
     }
 
     /** The -c limit, or 0 for none. */

@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.gather.Gatherer;
 import io.netcap.capture.kernel.KernelSymbols;
 import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
@@ -53,6 +54,8 @@ final class CaptureSession implements AutoCloseable {
     private boolean closed;
     /** The one process every hook is limited to (-p of netcap mbuf/raw), or -1. */
     private final long probedPid;
+    /** With --gather: follows packets from the first hook; only what it hands out is written. */
+    private final Gatherer gatherer;
 
     /**
      * Takes ownership of the attached program and of the sink: both are closed with the session.
@@ -71,6 +74,8 @@ final class CaptureSession implements AutoCloseable {
         this.probedPid = program.hooks().stream().mapToLong(h -> h.user() == null ? -1 : h.user().pid()).max().orElse(-1);
         this.directions = program.hooks().stream().map(h -> h.user() != null ? null : Direction.of(h.target()))
                 .toArray(String[]::new);
+        this.gatherer = request.gather() == null ? null
+                : new Gatherer(program.hooks().stream().map(Hook::spec).toList(), request.gather(), this::write);
     }
 
     int run() throws IOException {
@@ -85,6 +90,9 @@ final class CaptureSession implements AutoCloseable {
         // Each poll reads a bounded amount, so a stop request is seen promptly under any load.
         while (!attached.stopRequested() && !countReached() && !readerGone) {
             events.pollAndRelease(POLL_MS);
+            if (gatherer != null) {
+                gatherer.advanceTo(events.completeThrough());
+            }
             flushSink();
             if (Sinks.consumerGone(sink)) {
                 break;
@@ -168,7 +176,7 @@ final class CaptureSession implements AutoCloseable {
         if (countReached()) {
             return;
         }
-        if (readerGone) {
+        if (readerGone && gatherer == null) {
             notWritten++;
             return;
         }
@@ -179,6 +187,22 @@ final class CaptureSession implements AutoCloseable {
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
                 stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
                 userOrigin(hook, e), List.of());
+        if (gatherer != null) {
+            gatherer.accept(e.monotonicNanos(), e.hook(), e.skb(), p);
+        } else {
+            write(p);
+        }
+    }
+
+    /** Hands one packet to the sink and counts it (with --gather: a followed packet, with its note). */
+    private void write(CapturedPacket p) {
+        if (countReached()) {
+            return;
+        }
+        if (readerGone) {
+            notWritten++;
+            return;
+        }
         try {
             sink.write(p);
         } catch (IOException ex) {
@@ -190,7 +214,7 @@ final class CaptureSession implements AutoCloseable {
             return;
         }
         captured++;
-        if (e.truncated()) {
+        if (p.truncated()) {
             truncatedWritten++;
         }
     }
@@ -219,11 +243,18 @@ final class CaptureSession implements AutoCloseable {
         closer.run(attached::detach);
         if (events != null) {
             closer.run(events::drainAll);
+            if (gatherer != null) {
+                // every event is in: what has not arrived by now did not arrive in time, or is unknown
+                closer.run(() -> gatherer.finishAll(System.nanoTime()));
+            }
         }
         closer.run(this::closeSink);
         if (events != null) {
             closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten,
                     truncatedWritten));
+            if (gatherer != null) {
+                closer.run(() -> gatherer.stats().print(err));
+            }
             closer.run(events::close);
         }
         closer.run(attached::close);

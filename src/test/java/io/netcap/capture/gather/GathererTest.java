@@ -1,0 +1,222 @@
+package io.netcap.capture.gather;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netcap.capture.program.CaptureEvent;
+import io.netcap.capture.session.EventReorderer;
+import io.netcap.pcap.CapturedPacket;
+import io.netcap.pcap.LinkType;
+import io.netcap.pcap.PacketNote;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GathererTest {
+    private static final long MS = 1_000_000L;
+    private static final List<String> HOOKS = List.of("tracepoint:net:net_dev_queue",
+            "tracepoint:net:net_dev_start_xmit", "tracepoint:net:netif_receive_skb");
+    private final List<CapturedPacket> out = new ArrayList<>();
+
+    private Gatherer gatherer(GatherIdentity identity, int bufferSize) {
+        return new Gatherer(HOOKS, GatherSettings.of(identity, 2, bufferSize, null), out::add);
+    }
+
+    /** An IPv4 UDP datagram (raw IP) whose identification field is {@code id}. */
+    private static CapturedPacket udp(int id, long wallNanos) {
+        byte[] p = new byte[28];
+        p[0] = 0x45;
+        p[3] = 28;
+        p[4] = (byte) (id >>> 8);
+        p[5] = (byte) id;
+        p[8] = 64;
+        p[9] = 17;
+        p[12] = 10;
+        p[15] = 1;
+        p[16] = 10;
+        p[19] = 2;
+        p[21] = 9;
+        p[23] = 9;
+        return CapturedPacket.of(wallNanos, LinkType.RAW, p);
+    }
+
+    private static GatherNote note(CapturedPacket p) {
+        List<PacketNote> notes = p.notes();
+        assertEquals(1, notes.size());
+        return (GatherNote) notes.get(0);
+    }
+
+    private static JsonNode json(CapturedPacket p) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            note(p).writeJsonValue(g);
+        }
+        return new ObjectMapper().readTree(w.toString());
+    }
+
+    @Test
+    void aPacketSeenAtEveryHookGoesOutWithEachDelay() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(100 * MS, 0, 0xa000, udp(1, 5_000 * MS));
+        g.accept(100 * MS + 1_500, 1, 0xa000, udp(1, 0));
+        assertTrue(out.isEmpty(), "still travelling");
+        g.accept(112 * MS, 2, 0xa000, udp(1, 0));
+        assertEquals(1, out.size());
+        assertEquals(List.of("\t[2] tracepoint:net:net_dev_start_xmit  +1.500 us",
+                "\t[3] tracepoint:net:netif_receive_skb  +11.999 ms after [2], 12.000 ms after [1]"),
+                note(out.get(0)).lines());
+        JsonNode hops = json(out.get(0));
+        assertEquals(3, hops.size());
+        assertEquals("seen", hops.get(2).get("status").asText());
+        assertEquals(12 * MS, hops.get(2).get("since_first_ns").asLong());
+        assertEquals(12 * MS - 1_500, hops.get(2).get("since_previous_ns").asLong());
+        assertEquals("1970-01-01T00:00:05.012000000Z", hops.get(2).get("time").asText());
+        assertEquals(1, g.stats().followed());
+    }
+
+    @Test
+    void missingHopAfterTheTimeoutIsNotSeenAndTheLaterHopCountsFromTheLastSeen() {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(0, 0, 0xa000, udp(1, 0));
+        g.accept(3 * MS, 2, 0xa000, udp(1, 0));
+        g.advanceTo(2_000 * MS - 1);
+        assertTrue(out.isEmpty(), "the timeout has not run out");
+        g.advanceTo(2_000 * MS);
+        assertEquals(List.of("\t[2] tracepoint:net:net_dev_start_xmit  not seen within 2 s",
+                "\t[3] tracepoint:net:netif_receive_skb  +3.000 ms"), note(out.get(0)).lines());
+    }
+
+    @Test
+    void evictedForRoomIsUnknownNotNotSeen() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS, 16);
+        for (int i = 0; i <= 16; i++) {
+            g.accept(i * MS, 0, 0x1000 + i, udp(i, 0));
+        }
+        assertEquals(1, out.size(), "one over the buffer size");
+        assertEquals("evicted", json(out.get(0)).get(1).get("status").asText());
+        assertTrue(note(out.get(0)).lines().get(0).contains("dropped from the gather buffer (--gather-buffer-size 16)"));
+        assertEquals(1, g.stats().evicted());
+        assertEquals(16, g.held());
+    }
+
+    @Test
+    void anAddressSeenAgainAtTheFirstHookEndsTheOlderPacket() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS, 64);
+        g.accept(0, 0, 0xbeef, udp(1, 0));
+        g.accept(1 * MS, 1, 0xbeef, udp(1, 0));
+        g.accept(2 * MS, 0, 0xbeef, udp(2, 0)); // the sk_buff was freed and reused
+        assertEquals(1, out.size());
+        JsonNode first = json(out.get(0));
+        assertEquals("seen", first.get(1).get("status").asText());
+        assertEquals("replaced", first.get(2).get("status").asText());
+        g.accept(3 * MS, 1, 0xbeef, udp(2, 0));
+        g.accept(4 * MS, 2, 0xbeef, udp(2, 0));
+        assertEquals(2, out.size());
+        assertEquals(2 * MS, json(out.get(1)).get(2).get("since_first_ns").asLong(), "the new packet's own delay");
+    }
+
+    @Test
+    void byDefaultTheSameAddressWithOtherHeadersIsAnotherPacket() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(0, 0, 0xbeef, udp(1, 0));
+        g.accept(1 * MS, 1, 0xbeef, udp(7, 0)); // same address, other IP id: not this packet
+        g.accept(2 * MS, 1, 0xbeef, udp(1, 0));
+        g.accept(3 * MS, 2, 0xbeef, udp(1, 0));
+        assertEquals(1, out.size());
+        assertEquals(2 * MS, json(out.get(0)).get(1).get("since_first_ns").asLong());
+        StringWriter table = new StringWriter();
+        g.stats().print(new PrintWriter(table));
+        assertTrue(table.toString().contains("1 packet seen at [2] that were not seen at [1] first"), table.toString());
+    }
+
+    @Test
+    void contentIdentityFollowsACopyAtAnotherAddress() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.CONTENT, 64);
+        g.accept(0, 0, 0x1000, udp(1, 0));
+        g.accept(1 * MS, 1, 0x2000, udp(1, 0));
+        g.accept(2 * MS, 2, 0x3000, udp(1, 0));
+        assertEquals(1, out.size());
+        assertEquals("seen", json(out.get(0)).get(2).get("status").asText());
+    }
+
+    @Test
+    void packetsGoOutInTheOrderTheyReachedTheFirstHook() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(0, 0, 0xa, udp(1, 10));
+        g.accept(1 * MS, 0, 0xb, udp(2, 20));
+        g.accept(2 * MS, 1, 0xb, udp(2, 0));
+        g.accept(3 * MS, 2, 0xb, udp(2, 0));
+        assertTrue(out.isEmpty(), "b is done but a, ahead of it, is not");
+        g.accept(4 * MS, 1, 0xa, udp(1, 0));
+        g.accept(5 * MS, 2, 0xa, udp(1, 0));
+        assertEquals(List.of(10L, 20L), out.stream().map(CapturedPacket::timestampNanos).toList());
+    }
+
+    @Test
+    void aRepeatedHookCountsOnceAndTheEndOfCaptureIsUnknown() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(0, 0, 0xa, udp(1, 0));
+        g.accept(1 * MS, 1, 0xa, udp(1, 0));
+        g.accept(2 * MS, 1, 0xa, udp(1, 0));
+        g.accept(2_500 * MS, 0, 0xb, udp(2, 0));
+        g.finishAll(3_000 * MS);
+        assertEquals(2, out.size());
+        assertEquals("not_seen", json(out.get(0)).get(2).get("status").asText(), "its timeout ran out before the end");
+        assertEquals(1 * MS, json(out.get(0)).get(1).get("since_first_ns").asLong(), "the first sighting counts");
+        assertEquals("capture_ended", json(out.get(1)).get(1).get("status").asText());
+        StringWriter table = new StringWriter();
+        g.stats().print(new PrintWriter(table));
+        assertTrue(table.toString().contains("1 repeated event"), table.toString());
+        assertTrue(table.toString().contains("1 packet still travelling when the capture ended"), table.toString());
+    }
+
+    /**
+     * Events of one packet read from two CPUs arrive out of order (a follow event before its
+     * head); after the stream's re-ordering the gatherer loses none of them.
+     */
+    @Test
+    void eventsArrivingShuffledAreAllFollowedAfterReordering() {
+        Random random = new Random(42);
+        List<CaptureEvent> events = new ArrayList<>();
+        int packets = 2_000;
+        for (int i = 0; i < packets; i++) {
+            long t = i * 100_000L; // 10 kpps
+            for (int hook = 0; hook < 3; hook++) {
+                CapturedPacket p = udp(i, 0);
+                events.add(new CaptureEvent(t + hook * 40_000L, 0x10000 + (i % 50) * 0x100, hook, p.length(), 2, 0,
+                        -1, hook, 0, LinkType.RAW, 0, "veth0", 0, p.bytes()));
+            }
+        }
+        // Shuffle within blocks of 30 events (about 1 ms): the disorder of CPUs sharing a ring.
+        for (int from = 0; from < events.size(); from += 30) {
+            Collections.shuffle(events.subList(from, Math.min(events.size(), from + 30)), random);
+        }
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 4096);
+        EventReorderer reorderer = new EventReorderer(5 * MS, 100_000);
+        java.util.function.Consumer<CaptureEvent> toGatherer = e -> g.accept(e.monotonicNanos(), e.hook(), e.skb(),
+                CapturedPacket.of(e.monotonicNanos(), e.linkType(), e.data()));
+        for (CaptureEvent e : events) {
+            reorderer.add(e, toGatherer);
+            reorderer.releaseUpTo(e.monotonicNanos(), toGatherer);
+        }
+        reorderer.releaseAll(toGatherer);
+        g.finishAll(Long.MAX_VALUE);
+        assertEquals(packets, out.size());
+        for (CapturedPacket p : out) {
+            assertEquals(List.of("\t[2] tracepoint:net:net_dev_start_xmit  +40.000 us",
+                    "\t[3] tracepoint:net:netif_receive_skb  +40.000 us after [2], 80.000 us after [1]"), note(p).lines());
+        }
+        StringWriter table = new StringWriter();
+        g.stats().print(new PrintWriter(table));
+        assertTrue(table.toString().matches("(?s).*\\[1]->\\[2] +2000 +40\\.000 us.*"), table.toString());
+    }
+}
