@@ -96,6 +96,23 @@ class CommandLineTest {
     }
 
     @Test
+    void gatherOptionsAreCheckedBeforeAnythingLoads() {
+        String two = "tp_btf:net_dev_queue,tp_btf:net_dev_start_xmit";
+        assertUsage(run("skb", "-G", "-f", "tp_btf:net_dev_queue", "--dry-run"), "give two hooks or more");
+        assertUsage(run("skb", "-f", two, "--gather-timeout", "1", "--dry-run"), "--gather-timeout goes with --gather");
+        assertUsage(run("skb", "-f", two, "--gather-distinguish-by-pointer", "--dry-run"),
+                "--gather-distinguish-by-pointer goes with --gather");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "0", "--dry-run"), "more than 0");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-buffer-size", "8", "--dry-run"), "from 16 to 1048576");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-output-color", "pink", "--dry-run"),
+                "red|green|yellow|blue|purple|cyan");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "mac", "--dry-run"), "address+content");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "address", "--gather-distinguish-by-pointer",
+                "--dry-run"), "mutually exclusive");
+        assertUsage(run("mbuf", "-G", "-f", "rte_eth_rx_burst@2@4", "--dry-run"), "give two hooks or more");
+    }
+
+    @Test
     void unknownBtfTracepointSuggestsCloseNames() {
         assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
         Result r = run("skb", "-f", "tp_btf:netif_recieve_skb", "--dry-run");

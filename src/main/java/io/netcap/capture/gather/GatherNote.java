@@ -19,24 +19,28 @@ import java.util.List;
  * (hooks numbered by their position in -f, from 1; a delay is from the last earlier hook the
  * packet was seen at), and in --json as {@code "gather"}: an array with one object per hook,
  * {@code position}, {@code hook}, {@code status} ({@link HopStatus#label()}) and, where seen,
- * {@code time} (RFC 3339) and, after the first, {@code since_previous_ns} and
+ * {@code time} (RFC 3339), {@code cpu} and, after the first, {@code since_previous_ns} and
  * {@code since_first_ns}.
  */
 final class GatherNote implements PacketNote {
     private final List<String> hooks;
     private final long headWallNanos;
     private final long[] times;
+    private final int[] cpus;
     private final HopStatus[] status;
     private final GatherSettings settings;
 
     /**
      * @param times  per hook, when the packet was seen there (CLOCK_MONOTONIC), where status is SEEN
+     * @param cpus   per hook, the CPU it fired on where SEEN (-1 unknown)
      * @param status per hook; the first is always SEEN
      */
-    GatherNote(List<String> hooks, long headWallNanos, long[] times, HopStatus[] status, GatherSettings settings) {
+    GatherNote(List<String> hooks, long headWallNanos, long[] times, int[] cpus, HopStatus[] status,
+               GatherSettings settings) {
         this.hooks = hooks;
         this.headWallNanos = headWallNanos;
         this.times = times.clone();
+        this.cpus = cpus.clone();
         this.status = status.clone();
         this.settings = settings;
     }
@@ -104,6 +108,9 @@ final class GatherNote implements PacketNote {
             g.writeStringField("status", status[k].label());
             if (status[k] == HopStatus.SEEN) {
                 g.writeStringField("time", JsonTime.format(headWallNanos + (times[k] - times[0])));
+                if (cpus[k] >= 0) {
+                    g.writeNumberField("cpu", cpus[k]);
+                }
                 if (k > 0) {
                     g.writeNumberField("since_previous_ns", times[k] - times[previousSeen(k)]);
                     g.writeNumberField("since_first_ns", times[k] - times[0]);

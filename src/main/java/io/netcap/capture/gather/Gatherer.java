@@ -36,6 +36,7 @@ public final class Gatherer {
         final Key key;
         final CapturedPacket head;
         final long[] times;
+        final int[] cpus;
         final HopStatus[] status;
         int seen = 1;
         boolean finished;
@@ -44,9 +45,11 @@ public final class Gatherer {
             this.key = key;
             this.head = head;
             this.times = new long[hooks];
+            this.cpus = new int[hooks];
             this.status = new HopStatus[hooks];
-            Arrays.fill(status, null);
+            Arrays.fill(cpus, -1);
             times[0] = time;
+            cpus[0] = head.cpu();
             status[0] = HopStatus.SEEN;
         }
     }
@@ -99,6 +102,7 @@ public final class Gatherer {
             return;
         }
         entry.times[hook] = monotonicNanos;
+        entry.cpus[hook] = packet.cpu();
         entry.status[hook] = HopStatus.SEEN;
         if (++entry.seen == hooks.size()) {
             travelling.remove(key);
@@ -186,7 +190,7 @@ public final class Gatherer {
     }
 
     private void emit(Entry e) {
-        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.status, settings);
+        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.cpus, e.status, settings);
         stats.record(e.times, e.status);
         out.accept(e.head.withNotes(List.of(note)));
     }
