@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * --gather on real traffic between two namespaces: delays the kernel really adds (a socket read
@@ -160,10 +162,12 @@ class GatherIT extends KernelTest {
     /**
      * A ping from A to B, with B's receive steered to another CPU (RPS): each echo request is
      * followed from A's transmit to B's receive, in another namespace and on another CPU, and
-     * the replies the other way; none is lost to the order the CPUs' events were read in.
+     * the replies the other way; none is lost to the order the CPUs' events were read in, with
+     * one ring buffer or with per-CPU perf buffers (read one after another).
      */
-    @Test
-    void followedAcrossTheVethPairAndAcrossCpus() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"ring", "perf"})
+    void followedAcrossTheVethPairAndAcrossCpus(String transport) throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         try (TestNetwork net = TestNetwork.create()) {
             if (cpus > 1) {
@@ -172,7 +176,7 @@ class GatherIT extends KernelTest {
             }
             // resolve B's address first: a request held for ARP is sent from the CPU the ARP reply arrives on
             net.ping(1);
-            try (NetcapProcess netcap = NetcapProcess.start("skb", "-G", "--json",
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-G", "--json", "--transport", transport,
                     "-f", "tracepoint:net:net_dev_start_xmit,tracepoint:net:netif_receive_skb",
                     "-e", "icmp and host " + net.addrB, "-c", "10")) {
                 netcap.awaitListening();
