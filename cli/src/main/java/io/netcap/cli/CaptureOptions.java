@@ -49,8 +49,9 @@ public final class CaptureOptions {
     @Option(names = "--json-bytes", description = "with --json: include the packet bytes in hex")
     boolean jsonBytes;
 
-    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto",
-            description = "colour netcap's own lines (--gather delays): only on a terminal (auto, the default), always, or never")
+    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto", converter = ColorMode.Converter.class,
+            description = "when to use the colours chosen for netcap's own lines (--gather-output-color): only on a"
+                    + " terminal (auto, the default), always, or never")
     ColorMode color;
 
     /** The request for these kernel hooks and options; {@code skbDataOffset} and {@code fakeHeaders} are skb's. */

@@ -4,7 +4,6 @@ import io.netcap.capture.CaptureException;
 import io.netcap.capture.gather.GatherIdentity;
 import io.netcap.capture.gather.GatherSettings;
 import io.netcap.pcap.TextColor;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -21,9 +20,9 @@ public final class GatherOptions {
     boolean gather;
 
     @Option(names = "--gather-timeout", paramLabel = "SECONDS",
-            description = "how long a packet may take from the first hook to the others before it is reported not seen"
-                    + " (default: 2)")
-    Double timeoutSeconds;
+            description = "how long a packet may take from the first hook to the others before it is reported not seen,"
+                    + " fractions allowed (default: 2)")
+    String timeoutSeconds;
 
     @Option(names = "--gather-buffer-size", paramLabel = "N",
             description = "the most packets followed at once, " + GatherSettings.MIN_BUFFER_SIZE + ".."
@@ -31,19 +30,15 @@ public final class GatherOptions {
                     + GatherSettings.DEFAULT_BUFFER_SIZE + ")")
     Integer bufferSize;
 
-    @ArgGroup(exclusive = true)
-    Identity identity;
+    // Not an exclusive @ArgGroup: picocli lists a mixin's group options twice in --help. settings() checks instead.
+    @Option(names = "--gather-distinguish-by-pointer", description = "recognise a packet at the later hooks by its "
+            + "skb (mbuf, buffer) address alone, e.g. across NAT or encapsulation (same as --gather-identity address)")
+    boolean byPointer;
 
-    static final class Identity {
-        @Option(names = "--gather-distinguish-by-pointer", description = "recognise a packet at the later hooks by its "
-                + "skb (mbuf, buffer) address alone, e.g. across NAT or encapsulation (same as --gather-identity address)")
-        boolean byPointer;
-
-        @Option(names = "--gather-identity", paramLabel = "address+content|address|content",
-                converter = IdentityConverter.class, description = "how a packet is recognised at the later hooks: its "
-                + "address and invariant header fields (default), its address, or its header fields (for paths that copy it)")
-        GatherIdentity identity;
-    }
+    @Option(names = "--gather-identity", paramLabel = "address+content|address|content",
+            converter = IdentityConverter.class, description = "how a packet is recognised at the later hooks: its "
+            + "address and invariant header fields (default), its address, or its header fields (for paths that copy it)")
+    GatherIdentity identity;
 
     @Option(names = "--gather-output-color", paramLabel = "COLOR", converter = ColorConverter.class,
             description = "colour of the delay lines: red|green|yellow|blue|purple|cyan (on a terminal; see --color)")
@@ -53,17 +48,21 @@ public final class GatherOptions {
     GatherSettings settings() {
         if (!gather) {
             String stray = timeoutSeconds != null ? "--gather-timeout" : bufferSize != null ? "--gather-buffer-size"
-                    : identity != null ? (identity.byPointer ? "--gather-distinguish-by-pointer" : "--gather-identity")
+                    : byPointer ? "--gather-distinguish-by-pointer" : identity != null ? "--gather-identity"
                     : color != null ? "--gather-output-color" : null;
             if (stray != null) {
                 throw CaptureException.usage(stray + " goes with --gather (-G)");
             }
             return null;
         }
-        GatherIdentity id = identity == null ? GatherIdentity.ADDRESS_AND_CONTENT
-                : identity.byPointer ? GatherIdentity.ADDRESS : identity.identity;
-        return GatherSettings.of(id, timeoutSeconds == null ? GatherSettings.DEFAULT_TIMEOUT_SECONDS : timeoutSeconds,
-                bufferSize == null ? GatherSettings.DEFAULT_BUFFER_SIZE : bufferSize, color);
+        if (byPointer && identity != null) {
+            throw CaptureException.usage("--gather-distinguish-by-pointer and --gather-identity: give one of them");
+        }
+        GatherIdentity id = byPointer ? GatherIdentity.ADDRESS
+                : identity == null ? GatherIdentity.ADDRESS_AND_CONTENT : identity;
+        int size = bufferSize == null ? GatherSettings.DEFAULT_BUFFER_SIZE : bufferSize;
+        return timeoutSeconds == null ? GatherSettings.of(id, GatherSettings.DEFAULT_TIMEOUT_SECONDS, size, color)
+                : GatherSettings.of(id, timeoutSeconds, size, color);
     }
 
     static final class IdentityConverter implements ITypeConverter<GatherIdentity> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  netcap skb -f tracepoint:net:netif_receive_skb -e icmp -c 4",
                 "  netcap skb -f tp_btf:net_dev_queue,tracepoint:net:netif_receive_skb -i veth0 -w out.pcap",
                 "  netcap skb -f tracepoint:skb:kfree_skb -e 'tcp port 80' -S",
-                "  netcap skb -G -f tracepoint:net:net_dev_queue,tracepoint:net:net_dev_start_xmit -e udp"})
+                "  netcap skb -G -f tp:net:net_dev_queue,tp:net:net_dev_start_xmit -e udp"})
 public final class SkbCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

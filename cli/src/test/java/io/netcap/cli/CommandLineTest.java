@@ -108,7 +108,12 @@ class CommandLineTest {
                 "red|green|yellow|blue|purple|cyan");
         assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "mac", "--dry-run"), "address+content");
         assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "address", "--gather-distinguish-by-pointer",
-                "--dry-run"), "mutually exclusive");
+                "--dry-run"), "give one of them");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "1e-300", "--dry-run"), "at least 0.000000001 seconds");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "abc", "--dry-run"),
+                "'abc' is not a number of seconds");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "1e8", "--dry-run"), "at most 86400 seconds, not 1e8");
+        assertUsage(run("skb", "--color", "sometimes", "-f", two, "--dry-run"), "auto, always or never");
         assertUsage(run("mbuf", "-G", "-f", "rte_eth_rx_burst@2@4", "--dry-run"), "give two hooks or more");
     }
 

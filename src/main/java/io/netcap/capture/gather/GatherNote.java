@@ -19,28 +19,33 @@ import java.util.List;
  * (hooks numbered by their position in -f, from 1; a delay is from the last earlier hook the
  * packet was seen at), and in --json as {@code "gather"}: an array with one object per hook,
  * {@code position}, {@code hook}, {@code status} ({@link HopStatus#label()}) and, where seen,
- * {@code time} (RFC 3339), {@code cpu} and, after the first, {@code since_previous_ns} and
- * {@code since_first_ns}.
+ * {@code time} (RFC 3339), {@code cpu} and, after the first, {@code since_previous_ns},
+ * {@code since_first_ns} and the reason the hook passed under its own label (e.g.
+ * {@code "drop_reason": "NETFILTER_DROP"} at kfree_skb).
  */
 final class GatherNote implements PacketNote {
     private final List<String> hooks;
     private final long headWallNanos;
     private final long[] times;
     private final int[] cpus;
+    private final String[] reasons;
     private final HopStatus[] status;
     private final GatherSettings settings;
 
     /**
      * @param times  per hook, when the packet was seen there (CLOCK_MONOTONIC), where status is SEEN
-     * @param cpus   per hook, the CPU it fired on where SEEN (-1 unknown)
-     * @param status per hook; the first is always SEEN
+     * @param cpus    per hook, the CPU it fired on where SEEN (-1 unknown)
+     * @param reasons per later hook, "LABEL NAME" of the reason it passed (e.g. "drop_reason
+     *                NETFILTER_DROP"), or null
+     * @param status  per hook; the first is always SEEN
      */
-    GatherNote(List<String> hooks, long headWallNanos, long[] times, int[] cpus, HopStatus[] status,
+    GatherNote(List<String> hooks, long headWallNanos, long[] times, int[] cpus, String[] reasons, HopStatus[] status,
                GatherSettings settings) {
         this.hooks = hooks;
         this.headWallNanos = headWallNanos;
         this.times = times.clone();
         this.cpus = cpus.clone();
+        this.reasons = reasons.clone();
         this.status = status.clone();
         this.settings = settings;
     }
@@ -67,12 +72,17 @@ final class GatherNote implements PacketNote {
                         line.append(" after [").append(j + 1).append("], ")
                                 .append(Durations.delay(times[k] - times[0])).append(" after [1]");
                     }
+                    if (reasons[k] != null) {
+                        line.append("  (").append(reasons[k]).append(')');
+                    }
                 }
                 case NOT_SEEN -> line.append("not seen within ").append(settings.timeoutText());
                 case REPLACED -> line.append("not seen before another packet with its ").append(identityWords())
                         .append(" reached [1]");
                 case EVICTED -> line.append("unknown: dropped from the gather buffer (--gather-buffer-size ")
                         .append(settings.bufferSize()).append(") before its timeout");
+                case LOST -> line.append("unknown: not seen within ").append(settings.timeoutText())
+                        .append(", but events were lost between kernel and user space meanwhile");
                 case ENDED -> line.append("unknown: the capture ended before it was seen");
             }
             lines.add(line.toString());
@@ -114,6 +124,10 @@ final class GatherNote implements PacketNote {
                 if (k > 0) {
                     g.writeNumberField("since_previous_ns", times[k] - times[previousSeen(k)]);
                     g.writeNumberField("since_first_ns", times[k] - times[0]);
+                }
+                if (reasons[k] != null) {
+                    int space = reasons[k].indexOf(' ');
+                    g.writeStringField(reasons[k].substring(0, space), reasons[k].substring(space + 1));
                 }
             }
             g.writeEndObject();

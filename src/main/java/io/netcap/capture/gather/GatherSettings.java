@@ -2,6 +2,8 @@ package io.netcap.capture.gather;
 
 import io.netcap.capture.CaptureException;
 import io.netcap.pcap.TextColor;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Objects;
 
 /**
@@ -44,11 +46,35 @@ public record GatherSettings(GatherIdentity identity, long timeoutNanos, int buf
      * @throws CaptureException (usage) for values out of range
      */
     public static GatherSettings of(GatherIdentity identity, double timeoutSeconds, int bufferSize, TextColor color) {
-        if (!(timeoutSeconds > 0) || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-            throw CaptureException.usage("--gather-timeout must be more than 0 and at most " + (long) MAX_TIMEOUT_SECONDS
-                    + " seconds, not " + timeoutSeconds);
+        return of(identity, new BigDecimal(Double.toString(timeoutSeconds)), Double.toString(timeoutSeconds), bufferSize,
+                color);
+    }
+
+    /**
+     * @param timeoutText --gather-timeout as typed: seconds, fractions allowed, down to 1 ns
+     * @throws CaptureException (usage) for text that is not a number, and values out of range
+     */
+    public static GatherSettings of(GatherIdentity identity, String timeoutText, int bufferSize, TextColor color) {
+        BigDecimal seconds;
+        try {
+            seconds = new BigDecimal(timeoutText.trim());
+        } catch (NumberFormatException e) {
+            throw CaptureException.usage("--gather-timeout: '" + timeoutText + "' is not a number of seconds");
         }
-        return new GatherSettings(identity, Math.round(timeoutSeconds * 1e9), bufferSize, color);
+        return of(identity, seconds, timeoutText, bufferSize, color);
+    }
+
+    private static GatherSettings of(GatherIdentity identity, BigDecimal seconds, String typed, int bufferSize,
+                                     TextColor color) {
+        if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(MAX_TIMEOUT_SECONDS)) > 0) {
+            throw CaptureException.usage("--gather-timeout must be more than 0 and at most " + (long) MAX_TIMEOUT_SECONDS
+                    + " seconds, not " + typed);
+        }
+        long nanos = seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        if (nanos < 1) {
+            throw CaptureException.usage("--gather-timeout must be at least 0.000000001 seconds (1 ns), not " + typed);
+        }
+        return new GatherSettings(identity, nanos, bufferSize, color);
     }
 
     /** The timeout as the user would write it: "2 s", "0.5 s". */

@@ -3,30 +3,35 @@ package io.netcap.capture.gather;
 import io.netcap.pcap.CapturedPacket;
 import io.netcap.pcap.PacketFingerprint;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Follows each packet seen at the first hook of --gather through the later ones and hands it
  * out, once its fate at every hook is known, with a {@link GatherNote} of when it got where.
  *
  * <p>Events must come in time order (after the event stream's re-ordering), so a later hook's
- * event never precedes its packet's first-hook event because of the CPU it was read from; and
- * the caller moves time on with {@link #advanceTo} as the stream says no earlier event can still
- * come, which is what makes "not seen within the timeout" true rather than a guess.
+ * event never precedes its packet's first-hook event because of the CPU it was read from. Time
+ * moves on only through {@link #advanceTo}, which the caller calls once the stream says no
+ * earlier event can still come and once it has told {@link #eventsLost} what the kernel lost
+ * meanwhile: that is what makes "not seen within the timeout" a fact rather than a guess, and
+ * "unknown" what it is when an event may have been lost.
  *
- * <p>Packets go out in the order they reached the first hook, so a pcap file of them is in time
- * order: one that is still travelling holds back those behind it, for at most the timeout. At
- * most {@link GatherSettings#bufferSize()} packets are held; past it the oldest goes out with its
- * unknown hops marked {@link HopStatus#EVICTED}. An identity seen again at the first hook ends
- * the older packet of that identity ({@link HopStatus#REPLACED}): its buffer was reused.
+ * <p>At most {@link GatherSettings#bufferSize()} packets are followed at once; past it the one
+ * that reached the first hook earliest goes out with its unknown hops marked
+ * {@link HopStatus#EVICTED}. Packets go out in the order they reached the first hook, so a pcap
+ * file of them is in time order: one still travelling holds back those finished behind it, for
+ * at most the timeout, and at most {@link #heldLimit()} of them; past that, finished packets go
+ * out ahead of it (counted). An identity seen again at the first hook ends the older packet of
+ * that identity ({@link HopStatus#REPLACED}): its buffer was reused.
  *
- * <p>A later hook's event that matches no packet is counted, per hook, and otherwise ignored (the
- * packet was not seen at the first hook: it came from elsewhere, or before the capture began); a
- * second event for a hook a packet already reached is counted and ignored (the first counts).
+ * <p>A later hook's event that matches no packet is counted, per hook, as not followed (its
+ * packet was not seen at the first hook), or as late when its packet's timeout had just run out;
+ * a second event for a hook a packet already reached is counted and ignored (the first counts).
  */
 public final class Gatherer {
     private record Key(long address, long fingerprint) {
@@ -37,6 +42,7 @@ public final class Gatherer {
         final CapturedPacket head;
         final long[] times;
         final int[] cpus;
+        final String[] reasons;
         final HopStatus[] status;
         int seen = 1;
         boolean finished;
@@ -46,8 +52,9 @@ public final class Gatherer {
             this.head = head;
             this.times = new long[hooks];
             this.cpus = new int[hooks];
+            this.reasons = new String[hooks];
             this.status = new HopStatus[hooks];
-            Arrays.fill(cpus, -1);
+            java.util.Arrays.fill(cpus, -1);
             times[0] = time;
             cpus[0] = head.cpu();
             status[0] = HopStatus.SEEN;
@@ -56,16 +63,23 @@ public final class Gatherer {
 
     private final List<String> hooks;
     private final GatherSettings settings;
-    private final Consumer<CapturedPacket> out;
+    private final Predicate<CapturedPacket> out;
     private final ArrayDeque<Entry> inOrder = new ArrayDeque<>();
     private final Map<Key, Entry> travelling = new HashMap<>();
+    /** Identities whose timeout ran out lately, to tell a late event from one of a packet never followed. */
+    private final Map<Key, Boolean> expired;
+    /** Intervals (CLOCK_MONOTONIC, from exclusive, to inclusive) in which the kernel lost events. */
+    private final ArrayDeque<long[]> losses = new ArrayDeque<>();
     private final GatherStats stats;
+    private long lostSoFar;
+    private long lossCheckedAt = Long.MIN_VALUE;
 
     /**
-     * @param hooks    the hooks' names in -f order (two or more); the first is where packets are taken
-     * @param out      receives each followed packet: the first hook's packet with its note added
+     * @param hooks the hooks' names in -f order (two or more); the first is where packets are taken
+     * @param out   receives each followed packet (the first hook's, with its note added) and says
+     *              whether it was written; only written ones count in {@link #stats()}
      */
-    public Gatherer(List<String> hooks, GatherSettings settings, Consumer<CapturedPacket> out) {
+    public Gatherer(List<String> hooks, GatherSettings settings, Predicate<CapturedPacket> out) {
         if (hooks.size() < 2) {
             throw new IllegalArgumentException("--gather needs two hooks or more, not " + hooks.size());
         }
@@ -73,6 +87,13 @@ public final class Gatherer {
         this.settings = settings;
         this.out = out;
         this.stats = new GatherStats(this.hooks, settings);
+        int remembered = settings.bufferSize();
+        this.expired = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
+                return size() > remembered;
+            }
+        };
     }
 
     /**
@@ -84,7 +105,6 @@ public final class Gatherer {
      * @param packet         its packet; kept (not copied) when it is a first-hook packet
      */
     public void accept(long monotonicNanos, int hook, long address, CapturedPacket packet) {
-        advanceTo(monotonicNanos);
         GatherIdentity identity = settings.identity();
         long fingerprint = identity == GatherIdentity.ADDRESS ? 0 : PacketFingerprint.of(packet);
         Key key = new Key(identity.address(address), identity.fingerprint(fingerprint));
@@ -94,7 +114,11 @@ public final class Gatherer {
         }
         Entry entry = travelling.get(key);
         if (entry == null) {
-            stats.unmatched(hook);
+            if (expired.containsKey(key)) {
+                stats.late(hook);
+            } else {
+                stats.unmatched(hook);
+            }
             return;
         }
         if (entry.status[hook] != null) {
@@ -103,11 +127,12 @@ public final class Gatherer {
         }
         entry.times[hook] = monotonicNanos;
         entry.cpus[hook] = packet.cpu();
+        entry.reasons[hook] = packet.reason() == null ? null : packet.reasonLabel() + " " + packet.reason();
         entry.status[hook] = HopStatus.SEEN;
         if (++entry.seen == hooks.size()) {
             travelling.remove(key);
             entry.finished = true;
-            releaseFinished();
+            release();
         }
     }
 
@@ -119,21 +144,40 @@ public final class Gatherer {
         Entry entry = new Entry(key, packet, time, hooks.size());
         inOrder.addLast(entry);
         travelling.put(key, entry);
-        while (inOrder.size() > settings.bufferSize()) {
-            Entry oldest = inOrder.pollFirst();
-            if (!oldest.finished) {
-                travelling.remove(oldest.key, oldest);
-                finish(oldest, HopStatus.EVICTED);
-            }
-            emit(oldest);
+        if (travelling.size() > settings.bufferSize()) {
+            Entry oldest = oldestTravelling();
+            travelling.remove(oldest.key);
+            finish(oldest, HopStatus.EVICTED);
         }
-        releaseFinished();
+        release();
+    }
+
+    private Entry oldestTravelling() {
+        for (Entry e : inOrder) {
+            if (!e.finished) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("no packet travelling");
+    }
+
+    /**
+     * The kernel's count of events lost on the way to user space (for the whole capture), read
+     * at {@code monotonicNanos}: any loss since the last call happened in between, and makes a
+     * packet whose window covers that time unknown rather than not seen at a hook it missed.
+     */
+    public void eventsLost(long lostTotal, long monotonicNanos) {
+        if (lostTotal > lostSoFar) {
+            losses.addLast(new long[] {lossCheckedAt, monotonicNanos});
+            lostSoFar = lostTotal;
+        }
+        lossCheckedAt = monotonicNanos;
     }
 
     /**
      * No event stamped at or before {@code monotonicNanos} is still to come: every packet that
-     * reached the first hook at least the timeout before it and is still missing a hook was not
-     * seen there in time.
+     * reached the first hook at least the timeout before it and is still missing a hook did not
+     * get there in time (or is unknown, if events were lost meanwhile).
      */
     public void advanceTo(long monotonicNanos) {
         long deadline = monotonicNanos - settings.timeoutNanos();
@@ -143,16 +187,33 @@ public final class Gatherer {
             }
             if (!e.finished) {
                 travelling.remove(e.key, e);
-                finish(e, HopStatus.NOT_SEEN);
+                expired.put(e.key, Boolean.TRUE);
+                finish(e, lostDuring(e.times[0], e.times[0] + settings.timeoutNanos()) ? HopStatus.LOST
+                        : HopStatus.NOT_SEEN);
             }
         }
-        releaseFinished();
+        // losses before every packet still followed can concern none of them
+        long oldest = travelling.isEmpty() ? monotonicNanos : oldestTravelling().times[0];
+        while (!losses.isEmpty() && losses.peekFirst()[1] < oldest) {
+            losses.pollFirst();
+        }
+        release();
+    }
+
+    private boolean lostDuring(long from, long to) {
+        for (long[] loss : losses) {
+            if (loss[0] < to && loss[1] >= from) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * At the end of the capture, once every event is in: packets whose timeout ran out by
-     * {@code monotonicNanos} were not seen; the others' missing hops are unknown
-     * ({@link HopStatus#ENDED}). Everything held goes out.
+     * At the end of the capture, once every event is in and {@link #eventsLost} has its last
+     * count: packets whose timeout ran out by {@code monotonicNanos} did not get there (or are
+     * unknown for lost events); the others' missing hops are unknown ({@link HopStatus#ENDED}).
+     * Everything held goes out.
      */
     public void finishAll(long monotonicNanos) {
         advanceTo(monotonicNanos);
@@ -162,7 +223,7 @@ public final class Gatherer {
             }
         }
         travelling.clear();
-        releaseFinished();
+        release();
     }
 
     public GatherStats stats() {
@@ -174,6 +235,11 @@ public final class Gatherer {
         return inOrder.size();
     }
 
+    /** The most packets held, finished ones behind a travelling one included: 4 × the buffer size. */
+    int heldLimit() {
+        return 4 * settings.bufferSize();
+    }
+
     private static void finish(Entry e, HopStatus why) {
         for (int i = 1; i < e.status.length; i++) {
             if (e.status[i] == null) {
@@ -183,15 +249,27 @@ public final class Gatherer {
         e.finished = true;
     }
 
-    private void releaseFinished() {
+    /** Hands out the finished packets at the front; with too many held, every finished one. */
+    private void release() {
         while (!inOrder.isEmpty() && inOrder.peekFirst().finished) {
             emit(inOrder.pollFirst());
+        }
+        if (inOrder.size() > heldLimit()) {
+            for (Iterator<Entry> it = inOrder.iterator(); it.hasNext(); ) {
+                Entry e = it.next();
+                if (e.finished) {
+                    it.remove();
+                    stats.aheadOfOrder();
+                    emit(e);
+                }
+            }
         }
     }
 
     private void emit(Entry e) {
-        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.cpus, e.status, settings);
-        stats.record(e.times, e.status);
-        out.accept(e.head.withNotes(List.of(note)));
+        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.cpus, e.reasons, e.status, settings);
+        if (out.test(e.head.withNotes(List.of(note)))) {
+            stats.record(e.times, e.status);
+        }
     }
 }

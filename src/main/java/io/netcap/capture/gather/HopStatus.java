@@ -17,6 +17,11 @@ public enum HopStatus {
      * timeout. Not the same as not seen, so never reported as such.
      */
     EVICTED("evicted"),
+    /**
+     * Unknown: it did not come within the timeout, but events were lost between kernel and user
+     * space (a full ring or perf buffer) while it could have: its event may have been among them.
+     */
+    LOST("events_lost"),
     /** Unknown: the capture ended before the timeout ran out. */
     ENDED("capture_ended");
 

@@ -91,6 +91,8 @@ final class CaptureSession implements AutoCloseable {
         while (!attached.stopRequested() && !countReached() && !readerGone) {
             events.pollAndRelease(POLL_MS);
             if (gatherer != null) {
+                // losses first: a packet is declared not seen only once none of its events can have been lost
+                gatherer.eventsLost(lostSoFar(), System.nanoTime());
                 gatherer.advanceTo(events.completeThrough());
             }
             flushSink();
@@ -194,14 +196,18 @@ final class CaptureSession implements AutoCloseable {
         }
     }
 
-    /** Hands one packet to the sink and counts it (with --gather: a followed packet, with its note). */
-    private void write(CapturedPacket p) {
+    /**
+     * Hands one packet to the sink and counts it (with --gather: a followed packet, with its note).
+     *
+     * @return whether it was written (not past -c, nor after the reader of stdout went away)
+     */
+    private boolean write(CapturedPacket p) {
         if (countReached()) {
-            return;
+            return false;
         }
         if (readerGone) {
             notWritten++;
-            return;
+            return false;
         }
         try {
             sink.write(p);
@@ -211,12 +217,18 @@ final class CaptureSession implements AutoCloseable {
             }
             readerLeft();
             notWritten++;
-            return;
+            return false;
         }
         captured++;
         if (p.truncated()) {
             truncatedWritten++;
         }
+        return true;
+    }
+
+    /** Events lost between kernel and user space so far, as {@link #counters()} counts them. */
+    private long lostSoFar() {
+        return Math.max(attached.counters().lost(), events.lostInTransit());
     }
 
     /**
@@ -245,7 +257,11 @@ final class CaptureSession implements AutoCloseable {
             closer.run(events::drainAll);
             if (gatherer != null) {
                 // every event is in: what has not arrived by now did not arrive in time, or is unknown
-                closer.run(() -> gatherer.finishAll(System.nanoTime()));
+                closer.run(() -> {
+                    long now = System.nanoTime();
+                    gatherer.eventsLost(lostSoFar(), now);
+                    gatherer.finishAll(now);
+                });
             }
         }
         closer.run(this::closeSink);

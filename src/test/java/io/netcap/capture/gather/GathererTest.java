@@ -135,7 +135,8 @@ class GathererTest {
         assertEquals(2 * MS, json(out.get(0)).get(1).get("since_first_ns").asLong());
         StringWriter table = new StringWriter();
         g.stats().print(new PrintWriter(table));
-        assertTrue(table.toString().contains("1 packet seen at [2] that were not seen at [1] first"), table.toString());
+        assertTrue(table.toString().contains("gather: 1 event at [2] of packets not seen at [1] first (not followed)"),
+                table.toString());
     }
 
     @Test
@@ -175,8 +176,88 @@ class GathererTest {
         assertEquals("capture_ended", json(out.get(1)).get(1).get("status").asText());
         StringWriter table = new StringWriter();
         g.stats().print(new PrintWriter(table));
-        assertTrue(table.toString().contains("1 repeated event"), table.toString());
+        assertTrue(table.toString().contains("gather: 1 event at a hook its packet had already reached"), table.toString());
         assertTrue(table.toString().contains("1 packet still travelling when the capture ended"), table.toString());
+    }
+
+    @Test
+    void aMissingHopWhileEventsWereLostIsUnknownNotNotSeen() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.eventsLost(0, 0);
+        g.accept(10 * MS, 0, 0xa, udp(1, 0));
+        g.eventsLost(5, 500 * MS); // five events lost in (0, 500 ms]
+        g.accept(3_000 * MS, 0, 0xb, udp(2, 0));
+        g.eventsLost(5, 5_100 * MS);
+        g.advanceTo(5_100 * MS);
+        assertEquals(2, out.size());
+        assertEquals("events_lost", json(out.get(0)).get(1).get("status").asText());
+        assertTrue(note(out.get(0)).lines().get(0).contains("unknown: not seen within 2 s, but events were lost"));
+        assertEquals("not_seen", json(out.get(1)).get(1).get("status").asText(), "no loss in its window");
+    }
+
+    @Test
+    void onlyPacketsStillTravellingCountAgainstTheBufferSize() throws IOException {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 16);
+        g.accept(0, 0, 0xdead, udp(9999, 0)); // never reaches the other hooks: holds back the rest
+        for (int i = 1; i <= 40; i++) {
+            long t = i * MS;
+            g.accept(t, 0, 0x1000 + i, udp(i, 0));
+            g.accept(t + 1, 1, 0x1000 + i, udp(i, 0));
+            g.accept(t + 2, 2, 0x1000 + i, udp(i, 0));
+        }
+        assertTrue(out.isEmpty(), "41 held (under 4 x 16), 1 travelling: nothing evicted, order kept");
+        for (int i = 41; i <= 80; i++) {
+            long t = i * MS;
+            g.accept(t, 0, 0x1000 + i, udp(i, 0));
+            g.accept(t + 1, 1, 0x1000 + i, udp(i, 0));
+            g.accept(t + 2, 2, 0x1000 + i, udp(i, 0));
+        }
+        assertEquals(81, out.size() + g.held(), "nothing lost");
+        assertTrue(out.size() >= 16 && g.held() <= 64, "finished ones went out ahead of the travelling one past 64 held");
+        g.advanceTo(2_000 * MS);
+        assertEquals(81, out.size());
+        List<String> statuses = new ArrayList<>();
+        for (CapturedPacket p : out) {
+            statuses.add(json(p).get(1).get("status").asText());
+        }
+        assertEquals(1, Collections.frequency(statuses, "not_seen"), "a true timeout, not an eviction: " + statuses);
+        assertEquals(80, Collections.frequency(statuses, "seen"));
+        assertEquals(0, g.stats().evicted());
+        StringWriter table = new StringWriter();
+        g.stats().print(new PrintWriter(table));
+        assertTrue(table.toString().contains("printed ahead of an earlier packet still travelling"), table.toString());
+    }
+
+    @Test
+    void anEventAfterItsPacketsTimeoutIsLateNotUnfollowed() {
+        Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 64);
+        g.accept(0, 0, 0xa, udp(1, 0));
+        g.advanceTo(2_000 * MS);
+        g.accept(2_001 * MS, 1, 0xa, udp(1, 0));
+        StringWriter table = new StringWriter();
+        g.stats().print(new PrintWriter(table));
+        assertTrue(table.toString().contains("gather: 1 event at [2] after their packet's timeout had run out"),
+                table.toString());
+        assertTrue(!table.toString().contains("not followed"), table.toString());
+    }
+
+    @Test
+    void packetsNotWrittenAreLeftOutOfTheTableAndReasonsShow() throws IOException {
+        List<CapturedPacket> written = new ArrayList<>();
+        Gatherer g = new Gatherer(HOOKS, GatherSettings.of(GatherIdentity.ADDRESS, 2, 64, null),
+                p -> written.size() < 1 && written.add(p)); // -c 1
+        for (int i = 0; i < 3; i++) {
+            g.accept(i * 10 * MS, 0, 0x100 + i, udp(i, 0));
+            g.accept(i * 10 * MS + 1_000, 1, 0x100 + i, udp(i, 0));
+            CapturedPacket dropped = new CapturedPacket(0, LinkType.RAW, 28, udp(i, 0).bytes(), 0, 28, "kfree_skb", 0,
+                    null, 0, 0x100 + i, 1, List.of(), null, "drop_reason", "NETFILTER_DROP", false);
+            g.accept(i * 10 * MS + 2_000, 2, 0x100 + i, dropped);
+        }
+        assertEquals(1, written.size());
+        assertEquals(1, g.stats().followed(), "only the packet -c let through");
+        assertTrue(note(written.get(0)).lines().get(1).endsWith("(drop_reason NETFILTER_DROP)"),
+                note(written.get(0)).lines().toString());
+        assertEquals("NETFILTER_DROP", json(written.get(0)).get(2).get("drop_reason").asText());
     }
 
     /**
