@@ -84,13 +84,14 @@ class GatherIT extends KernelTest {
         int port = 9301;
         int delayMs = 200;
         try (TestNetwork net = TestNetwork.create()) {
-            Process reader = delayedReader(net, port, delayMs, 5);
+            Process reader = delayedReader(net, port, delayMs, 6);
             try (NetcapProcess netcap = NetcapProcess.start("skb", "-G",
                     "-f", "tracepoint:net:netif_receive_skb,tracepoint:skb:skb_copy_datagram_iovec",
-                    "-e", "tcp dst port " + port + " and dst host " + net.addrB + DATA_SEGMENTS, "-c", "5")) {
+                    "-e", "tcp dst port " + port + " and dst host " + net.addrB + DATA_SEGMENTS, "-c", "6")) {
                 netcap.awaitListening();
+                // the first segment is the server's first read too (class loading, JIT): not measured
                 inA(net, "exec 3<>/dev/tcp/" + net.addrB + "/" + port
-                        + "; for i in 1 2 3 4 5; do printf segment$i >&3; sleep 0.4; done");
+                        + "; for i in 0 1 2 3 4 5; do printf segment$i >&3; sleep 0.4; done");
                 assertEquals(0, netcap.waitFor(30), netcap.stderr());
                 List<Double> delays = new ArrayList<>();
                 Matcher m = Pattern.compile("(?m)^\t\\[2] tracepoint:skb:skb_copy_datagram_iovec  \\+(.*)$")
@@ -99,16 +100,18 @@ class GatherIT extends KernelTest {
                     delays.add(millis(m.group(1)));
                 }
                 String all = netcap.stdout() + netcap.stderr();
-                assertEquals(5, delays.size(), all);
-                for (double d : delays) {
-                    assertTrue(d >= delayMs && d < delayMs + 25, "each segment waits the server's 200 ms: " + all);
+                assertEquals(6, delays.size(), all);
+                assertTrue(delays.get(0) >= delayMs, all);
+                for (double d : delays.subList(1, 6)) {
+                    // the server's sleep and 1 ms polling, plus whatever else the machine runs
+                    assertTrue(d >= delayMs && d < delayMs + 40, "each segment waits the server's 200 ms: " + all);
                 }
-                Matcher row = Pattern.compile("(?m)^  \\[1]->\\[2] +5 +(\\S+ \\S+) +(\\S+ \\S+)").matcher(netcap.stderr());
+                Matcher row = Pattern.compile("(?m)^  \\[1]->\\[2] +6 +(\\S+ \\S+) +(\\S+ \\S+)").matcher(netcap.stderr());
                 assertTrue(row.find(), netcap.stderr());
                 double p50 = millis(row.group(2));
-                assertTrue(p50 >= delayMs && p50 < delayMs + 25, "the table's median: " + netcap.stderr());
+                assertTrue(p50 >= delayMs && p50 < delayMs + 10, "the table's median: " + netcap.stderr());
                 List<Double> sorted = delays.stream().sorted().toList();
-                assertEquals(sorted.get(2), p50, 0.0015, "the median of the five, to the microsecond: " + all);
+                assertEquals(sorted.get(2), p50, 0.0015, "the median (nearest rank) of the six, to the microsecond: " + all);
             } finally {
                 reader.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
