@@ -2,6 +2,7 @@ package io.netcap.cli;
 
 import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.program.HookSpec;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.ProgramConfig;
@@ -48,33 +49,42 @@ public final class CaptureOptions {
     @Option(names = "--json-bytes", description = "with --json: include the packet bytes in hex")
     boolean jsonBytes;
 
-    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto",
-            description = "colour netcap's own lines (--gather delays): only on a terminal (auto, the default), always, or never")
+    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto", converter = ColorMode.Converter.class,
+            description = "when to use the colours chosen for netcap's own lines (--gather-output-color): only on a"
+                    + " terminal (auto, the default), always, or never")
     ColorMode color;
 
     /** The request for these kernel hooks and options; {@code skbDataOffset} and {@code fakeHeaders} are skb's. */
     CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, DeviceOptions device, Integer skbDataOffset,
                            boolean fakeHeaders) {
+        return request(hooks, filter, device, skbDataOffset, fakeHeaders, null);
+    }
+
+    /** As above, following packets through the hooks with these --gather settings (null: not). */
+    CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, DeviceOptions device, Integer skbDataOffset,
+                           boolean fakeHeaders, GatherSettings gather) {
         ProgramConfig config = new ProgramConfig(captureSize, stacks, device.interfaceName, device.netnsInode(),
                 skbDataOffset, fakeHeaders);
-        return request(hooks, filter, config);
+        return request(hooks, filter, config, gather);
     }
 
     /**
      * The request for these user-space points (netcap mbuf, netcap raw): buffers of this link
      * type, mbufs of this layout.
      */
-    CaptureRequest userRequest(List<HookSpec> points, FilterOptions filter, MbufLayout layout, int linkType) {
+    CaptureRequest userRequest(List<HookSpec> points, FilterOptions filter, MbufLayout layout, int linkType,
+                               GatherSettings gather) {
         if (stacks) {
             throw CaptureException.usage("-S shows kernel stacks; a packet taken in a user process has none");
         }
         ProgramConfig config = new ProgramConfig(captureSize, false, null, 0, null, false, layout, linkType);
-        return request(points, filter, config);
+        return request(points, filter, config, gather);
     }
 
-    private CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, ProgramConfig config) {
+    private CaptureRequest request(List<HookSpec> hooks, FilterOptions filter, ProgramConfig config,
+                                   GatherSettings gather) {
         return new CaptureRequest(hooks, filter.expression(), config, filter.count, transport, ringSizeMiB,
-                filter.dryRun, filter.debug);
+                filter.dryRun, filter.debug, gather);
     }
 
     OutputSpec output() {

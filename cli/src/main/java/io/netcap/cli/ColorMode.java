@@ -17,4 +17,16 @@ enum ColorMode {
             case AUTO -> ProcessLibc.isTerminal(fd);
         };
     }
+
+    /** auto, always or never, in any case; anything else is a usage error naming them. */
+    static final class Converter implements picocli.CommandLine.ITypeConverter<ColorMode> {
+        @Override
+        public ColorMode convert(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "': use auto, always or never");
+            }
+        }
+    }
 }

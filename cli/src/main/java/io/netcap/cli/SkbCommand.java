@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.session.CaptureRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
                 "  netcap skb -f tracepoint:net:netif_receive_skb -e icmp -c 4",
                 "  netcap skb -f tp_btf:net_dev_queue,tracepoint:net:netif_receive_skb -i veth0 -w out.pcap",
-                "  netcap skb -f tracepoint:skb:kfree_skb -e 'tcp port 80' -S"})
+                "  netcap skb -f tracepoint:skb:kfree_skb -e 'tcp port 80' -S",
+                "  netcap skb -G -f tp:net:net_dev_queue,tp:net:net_dev_start_xmit -e udp"})
 public final class SkbCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,6 +37,9 @@ public final class SkbCommand implements Callable<Integer> {
 
     @Mixin
     CaptureOptions options;
+
+    @Mixin
+    GatherOptions gather;
 
     @Mixin
     ExtensionOptions extension;
@@ -66,8 +71,10 @@ public final class SkbCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fake = start != null && start.fakeHeaders;
         Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
-        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake)
+        GatherSettings settings = gather.settings();
+        return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake, settings)
                         .withExtensions(extension.extensions()),
-                options.output(extension.hasAction()), spec.commandLine().getOut(), spec.commandLine().getErr());
+                options.output(settings != null || extension.hasAction()), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 }

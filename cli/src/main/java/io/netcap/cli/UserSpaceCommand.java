@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.PacketSource;
 import io.netcap.capture.session.CaptureRunner;
@@ -26,12 +27,17 @@ abstract class UserSpaceCommand implements Callable<Integer> {
     CaptureOptions options;
 
     @Mixin
+    GatherOptions gather;
+
+    @Mixin
     ExtensionOptions extension;
 
     /** Captures at these -f points of this source, buffers of this link type, mbufs of this layout (null: chosen). */
     int capture(String points, PacketSource source, MbufLayout layout, int linkType) throws Exception {
-        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType)
+        GatherSettings settings = gather.settings();
+        return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType, settings)
                         .withExtensions(extension.extensions()),
-                options.output(extension.hasAction()), spec.commandLine().getOut(), spec.commandLine().getErr());
+                options.output(settings != null || extension.hasAction()), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 }

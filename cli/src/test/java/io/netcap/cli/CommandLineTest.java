@@ -118,6 +118,28 @@ class CommandLineTest {
     }
 
     @Test
+    void gatherOptionsAreCheckedBeforeAnythingLoads() {
+        String two = "tp_btf:net_dev_queue,tp_btf:net_dev_start_xmit";
+        assertUsage(run("skb", "-G", "-f", "tp_btf:net_dev_queue", "--dry-run"), "give two hooks or more");
+        assertUsage(run("skb", "-f", two, "--gather-timeout", "1", "--dry-run"), "--gather-timeout goes with --gather");
+        assertUsage(run("skb", "-f", two, "--gather-distinguish-by-pointer", "--dry-run"),
+                "--gather-distinguish-by-pointer goes with --gather");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "0", "--dry-run"), "more than 0");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-buffer-size", "8", "--dry-run"), "from 16 to 1048576");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-output-color", "pink", "--dry-run"),
+                "red|green|yellow|blue|purple|cyan");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "mac", "--dry-run"), "address+content");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-identity", "address", "--gather-distinguish-by-pointer",
+                "--dry-run"), "give one of them");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "1e-300", "--dry-run"), "at least 0.000000001 seconds");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "abc", "--dry-run"),
+                "'abc' is not a number of seconds");
+        assertUsage(run("skb", "-G", "-f", two, "--gather-timeout", "1e8", "--dry-run"), "at most 86400 seconds, not 1e8");
+        assertUsage(run("skb", "--color", "sometimes", "-f", two, "--dry-run"), "auto, always or never");
+        assertUsage(run("mbuf", "-G", "-f", "rte_eth_rx_burst@2@4", "--dry-run"), "give two hooks or more");
+    }
+
+    @Test
     void unknownBtfTracepointSuggestsCloseNames() {
         assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "needs the kernel's BTF");
         Result r = run("skb", "-f", "tp_btf:netif_recieve_skb", "--dry-run");

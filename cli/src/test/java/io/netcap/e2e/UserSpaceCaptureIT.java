@@ -71,6 +71,38 @@ class UserSpaceCaptureIT extends KernelTest {
         }
     }
 
+    /**
+     * --gather on user-space points: each frame of a burst (process_burst@1@2) is followed, by
+     * its mbuf, to the call that handles it alone (process_one@1).
+     */
+    @Test
+    void gatherFollowsEachMbufFromTheBurstToItsOwnCall() throws Exception {
+        try (DpdkApp app = DpdkApp.start(DpdkApp.binary(), inputPcap());
+             NetcapProcess netcap = NetcapProcess.start("mbuf", "-G", "--json", "-f", "process_burst@1@2,process_one@1",
+                     "-p", Long.toString(app.pid()), "-e", UDP9)) {
+            netcap.awaitListening();
+            app.go();
+            assertEquals(FRAMES, app.awaitProcessed(Duration.ofSeconds(30)), app.stderr());
+            stop(netcap);
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<com.fasterxml.jackson.databind.JsonNode> followed = new ArrayList<>();
+            for (String line : netcap.stdout().lines().filter(l -> l.startsWith("{")).toList()) {
+                followed.add(json.readTree(line));
+            }
+            String all = netcap.stdout() + netcap.stderr();
+            List<byte[]> want = toPort9();
+            assertEquals(want.size(), followed.size(), all);
+            for (int i = 0; i < want.size(); i++) {
+                com.fasterxml.jackson.databind.JsonNode hops = followed.get(i).get("gather");
+                assertEquals("process_burst@1@2", hops.get(0).get("hook").asText(), all);
+                assertEquals("seen", hops.get(1).get("status").asText(), "frame " + i + ": " + all);
+                assertTrue(hops.get(1).get("since_first_ns").asLong() >= 0, all);
+                assertEquals(want.get(i).length, followed.get(i).get("len").asInt(), all);
+            }
+            assertTrue(netcap.stderr().matches("(?s).*\\[1]->\\[2] +" + want.size() + " .*"), netcap.stderr());
+        }
+    }
+
     @Test
     void countStopsTheCaptureAndDetaches() throws Exception {
         Path out = dir.resolve("out.pcap");

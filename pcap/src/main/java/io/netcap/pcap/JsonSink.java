@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
 /**
@@ -14,10 +11,6 @@ import java.util.HexFormat;
  * in the README; fields that do not apply to a packet are left out rather than null.
  */
 final class JsonSink implements PacketSink {
-    /** RFC 3339 in UTC with all nine digits of nanoseconds, so lines sort as text. */
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
-
     private final PrintWriter out;
     private final boolean bytes;
     private final JsonFactory factory = new JsonFactory();
@@ -32,9 +25,7 @@ final class JsonSink implements PacketSink {
         JsonGenerator g = factory.createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.writeStartObject();
-        long ns = p.timestampNanos();
-        g.writeStringField("time", TIME.format(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
-                Math.floorMod(ns, 1_000_000_000L))));
+        g.writeStringField("time", JsonTime.format(p.timestampNanos()));
         g.writeStringField("hook", p.hook());
         stringIf(g, "direction", p.direction());
         if (p.user() != null) {

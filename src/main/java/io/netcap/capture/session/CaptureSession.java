@@ -2,6 +2,7 @@ package io.netcap.capture.session;
 
 import io.netcap.capture.CaptureException;
 import io.netcap.capture.extension.ExtensionDecoder;
+import io.netcap.capture.gather.Gatherer;
 import io.netcap.capture.kernel.KernelSymbols;
 import io.netcap.capture.kernel.ReasonNames;
 import io.netcap.capture.kernel.StackResolver;
@@ -55,6 +56,8 @@ final class CaptureSession implements AutoCloseable {
     private boolean closed;
     /** The one process every hook is limited to (-p of netcap mbuf/raw), or -1. */
     private final long probedPid;
+    /** With --gather: follows packets from the first hook; only what it hands out is written. */
+    private final Gatherer gatherer;
 
     /**
      * Takes ownership of the attached program and of the sink: both are closed with the session.
@@ -73,6 +76,8 @@ final class CaptureSession implements AutoCloseable {
         this.probedPid = program.hooks().stream().mapToLong(h -> h.user() == null ? -1 : h.user().pid()).max().orElse(-1);
         this.directions = program.hooks().stream().map(h -> h.user() != null ? null : Direction.of(h.target()))
                 .toArray(String[]::new);
+        this.gatherer = request.gather() == null ? null
+                : new Gatherer(program.hooks().stream().map(Hook::spec).toList(), request.gather(), this::write);
     }
 
     int run() throws IOException {
@@ -87,6 +92,11 @@ final class CaptureSession implements AutoCloseable {
         // Each poll reads a bounded amount, so a stop request is seen promptly under any load.
         while (!attached.stopRequested() && !countReached() && !readerGone) {
             events.pollAndRelease(POLL_MS);
+            if (gatherer != null) {
+                // losses first: a packet is declared not seen only once none of its events can have been lost
+                gatherer.eventsLost(lostSoFar(), System.nanoTime());
+                gatherer.advanceTo(events.completeThrough());
+            }
             flushSink();
             if (Sinks.consumerGone(sink)) {
                 break;
@@ -176,7 +186,7 @@ final class CaptureSession implements AutoCloseable {
         if (countReached()) {
             return;
         }
-        if (readerGone) {
+        if (readerGone && gatherer == null) {
             notWritten++;
             return;
         }
@@ -187,6 +197,26 @@ final class CaptureSession implements AutoCloseable {
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
                 stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
                 userOrigin(hook, e), extensionNotes(e));
+        if (gatherer != null) {
+            gatherer.accept(e.monotonicNanos(), e.hook(), e.skb(), p);
+        } else {
+            write(p);
+        }
+    }
+
+    /**
+     * Hands one packet to the sink and counts it (with --gather: a followed packet, with its note).
+     *
+     * @return whether it was written (not past -c, nor after the reader of stdout went away)
+     */
+    private boolean write(CapturedPacket p) {
+        if (countReached()) {
+            return false;
+        }
+        if (readerGone) {
+            notWritten++;
+            return false;
+        }
         try {
             sink.write(p);
         } catch (IOException ex) {
@@ -195,12 +225,18 @@ final class CaptureSession implements AutoCloseable {
             }
             readerLeft();
             notWritten++;
-            return;
+            return false;
         }
         captured++;
-        if (e.truncated()) {
+        if (p.truncated()) {
             truncatedWritten++;
         }
+        return true;
+    }
+
+    /** Events lost between kernel and user space so far, as {@link #counters()} counts them. */
+    private long lostSoFar() {
+        return Math.max(attached.counters().lost(), events.lostInTransit());
     }
 
     /**
@@ -227,11 +263,22 @@ final class CaptureSession implements AutoCloseable {
         closer.run(attached::detach);
         if (events != null) {
             closer.run(events::drainAll);
+            if (gatherer != null) {
+                // every event is in: what has not arrived by now did not arrive in time, or is unknown
+                closer.run(() -> {
+                    long now = System.nanoTime();
+                    gatherer.eventsLost(lostSoFar(), now);
+                    gatherer.finishAll(now);
+                });
+            }
         }
         closer.run(this::closeSink);
         if (events != null) {
             closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten,
                     truncatedWritten));
+            if (gatherer != null) {
+                closer.run(() -> gatherer.stats().print(err));
+            }
             closer.run(events::close);
         }
         closer.run(attached::close);

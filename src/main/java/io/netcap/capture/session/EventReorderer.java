@@ -18,6 +18,7 @@ public final class EventReorderer {
     private final int maxHeld;
     private final SortedEventQueue queue = new SortedEventQueue();
     private long lastReleased = Long.MIN_VALUE;
+    private long completeThrough = Long.MIN_VALUE;
     private long lateEvents;
 
     public EventReorderer(long windowNanos, int maxHeld) {
@@ -38,6 +39,7 @@ public final class EventReorderer {
     /** Releases everything older than the window behind {@code nowNanos} (CLOCK_MONOTONIC). */
     public void releaseUpTo(long nowNanos, Consumer<CaptureEvent> out) {
         long limit = nowNanos - windowNanos;
+        completeThrough = Math.max(completeThrough, limit);
         while (!queue.isEmpty() && queue.oldestTime() <= limit) {
             release(queue.poll(), out);
         }
@@ -52,6 +54,14 @@ public final class EventReorderer {
     private void release(CaptureEvent e, Consumer<CaptureEvent> out) {
         lastReleased = Math.max(lastReleased, e.monotonicNanos());
         out.accept(e);
+    }
+
+    /**
+     * Every event stamped at or before this time (CLOCK_MONOTONIC) has been released, but for
+     * late ones ({@link #lateEvents()}); Long.MIN_VALUE before the first release.
+     */
+    public long completeThrough() {
+        return completeThrough;
     }
 
     public int held() {

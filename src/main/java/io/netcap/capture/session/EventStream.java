@@ -34,6 +34,13 @@ interface EventStream extends AutoCloseable {
     /** Reads everything left and hands all of it out in order: at exit, once the hooks are detached. */
     void drainAll();
 
+    /**
+     * Every event stamped at or before this time (CLOCK_MONOTONIC) has been handed out, but for
+     * late ones: the time up to which a consumer may take the absence of an event as final.
+     * Long.MIN_VALUE before anything is known.
+     */
+    long completeThrough();
+
     /** Events handed out after a later one had been (counted, never dropped). */
     long lateEvents();
 

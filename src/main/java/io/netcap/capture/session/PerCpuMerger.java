@@ -33,6 +33,7 @@ public final class PerCpuMerger {
     private final int maxHeld;
     private int held;
     private long lastReleased = Long.MIN_VALUE;
+    private long completeThrough = Long.MIN_VALUE;
     private long lateEvents;
 
     /**
@@ -91,7 +92,16 @@ public final class PerCpuMerger {
         if (horizon == Long.MIN_VALUE) {
             return; // a buffer not heard from yet may still hold anything
         }
+        completeThrough = Math.max(completeThrough, horizon - slackNanos);
         releaseUpTo(horizon - slackNanos, out);
+    }
+
+    /**
+     * Every event stamped at or before this time (CLOCK_MONOTONIC) has been released, but for
+     * late ones ({@link #lateEvents()}); Long.MIN_VALUE before every buffer was heard from.
+     */
+    public long completeThrough() {
+        return completeThrough;
     }
 
     /** The earliest time every buffer has passed. */

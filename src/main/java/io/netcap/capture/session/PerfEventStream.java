@@ -104,6 +104,11 @@ final class PerfEventStream implements EventStream {
     }
 
     @Override
+    public long completeThrough() {
+        return merger.completeThrough();
+    }
+
+    @Override
     public long lateEvents() {
         return merger.lateEvents();
     }

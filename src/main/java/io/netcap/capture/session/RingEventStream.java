@@ -41,6 +41,11 @@ final class RingEventStream implements EventStream {
     }
 
     @Override
+    public long completeThrough() {
+        return reorderer.completeThrough();
+    }
+
+    @Override
     public long lateEvents() {
         return reorderer.lateEvents();
     }
