@@ -24,6 +24,8 @@ public final class KernelAbi {
     public static final String STACKS_MAP = "netcap_stacks";
     /** One scratch record per CPU, indexed by CPU: sized to the possible CPUs before load. */
     public static final String SCRATCH_MAP = "netcap_scratch";
+    /** --gather's LRU map of the addresses taken at the first hook (netcap_packet.h), sized before load. */
+    public static final String FOLLOWED_MAP = "netcap_followed";
     /** One {@code struct netcap_layout}: where the kernel maps pages, for page fragments. */
     public static final String LAYOUT_MAP = "netcap_layout";
     /** {@code struct netcap_drop_key} to a u64 count (backtrace). */
@@ -92,6 +94,7 @@ public final class KernelAbi {
     static final int CFG_IFNAME_SET = 17;
     static final int CFG_SKB_DATA = 18;
     static final int CFG_FAKE_HDR = 19;
+    static final int CFG_FOLLOW_MS = 20;
     static final int CFG_IFNAME = 24;
     static final int CFG_IFNAME_MASK = 40;
     static final int CFG_MBUF = 56;
@@ -126,6 +129,7 @@ public final class KernelAbi {
                 struct("netcap_config", CONFIG_SIZE, "capture_size", CFG_CAPTURE_SIZE, "copy_size", CFG_COPY_SIZE,
                         "netns", CFG_NETNS, "skb_data_offset", CFG_SKB_DATA_OFFSET, "stacks", CFG_STACKS,
                         "ifname_set", CFG_IFNAME_SET, "skb_data", CFG_SKB_DATA, "fake_hdr", CFG_FAKE_HDR,
+                        "follow_ms", CFG_FOLLOW_MS,
                         "ifname", CFG_IFNAME, "ifname_mask", CFG_IFNAME_MASK, "mbuf", CFG_MBUF,
                         "user_link", CFG_USER_LINK),
                 struct("netcap_mbuf_layout", MBUF_LAYOUT_SIZE, "buf_addr", 0, "data_off", 2, "port", 4, "pkt_len", 6,
@@ -264,6 +268,7 @@ public final class KernelAbi {
         b.put(CFG_IFNAME_SET, (byte) (config.interfaceName() != null ? 1 : 0));
         b.put(CFG_SKB_DATA, (byte) (config.skbDataOffset() != null ? 1 : 0));
         b.put(CFG_FAKE_HDR, (byte) (config.fakeHeaders() ? 1 : 0));
+        b.putInt(CFG_FOLLOW_MS, config.followMillis());
         int field = CFG_MBUF;
         MbufLayout layout = config.mbufLayout() == null ? MbufLayout.DPDK_17_05 : config.mbufLayout();
         for (int offset : layout.fields().values()) {
@@ -293,7 +298,7 @@ public final class KernelAbi {
                 + ", netns = " + Integer.toUnsignedLong(b.getInt(CFG_NETNS)) + ", skb_data_offset = "
                 + b.getInt(CFG_SKB_DATA_OFFSET) + ", stacks = " + b.get(CFG_STACKS) + ", ifname_set = "
                 + b.get(CFG_IFNAME_SET) + ", skb_data = " + b.get(CFG_SKB_DATA) + ", fake_hdr = " + b.get(CFG_FAKE_HDR)
-                + ", ifname = \"" + deviceName(b, CFG_IFNAME) + "\", mbuf = { " + describeMbuf(b) + " }, user_link = "
+                + ", follow_ms = " + Integer.toUnsignedLong(b.getInt(CFG_FOLLOW_MS)) + ", ifname = \"" + deviceName(b, CFG_IFNAME) + "\", mbuf = { " + describeMbuf(b) + " }, user_link = "
                 + b.getShort(CFG_USER_LINK) + " }";
     }
 

@@ -18,9 +18,13 @@ import java.nio.charset.StandardCharsets;
  * @param mbufLayout    netcap mbuf: where struct rte_mbuf keeps its fields; null until chosen
  *                      (--mbuf-layout, or from the target: see MbufLayoutChoice)
  * @param userLinkType  user-space hooks: the pcap link type of the buffers, Ethernet (1) or raw IP (101)
+ * @param followMillis  --gather by address: for this long after a packet is taken at the first
+ *                      hook, the later hooks take it whatever the filter, -i and --netns say
+ *                      (milliseconds, 0 for off)
  */
 public record ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns,
-                            Integer skbDataOffset, boolean fakeHeaders, MbufLayout mbufLayout, int userLinkType) {
+                            Integer skbDataOffset, boolean fakeHeaders, MbufLayout mbufLayout, int userLinkType,
+                            int followMillis) {
     /** pcap LINKTYPE_ETHERNET and LINKTYPE_RAW, the link types a user-space buffer may have. */
     public static final int LINKTYPE_ETHERNET = 1;
     public static final int LINKTYPE_RAW = 101;
@@ -51,6 +55,9 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
         if (userLinkType != LINKTYPE_ETHERNET && userLinkType != LINKTYPE_RAW) {
             throw new IllegalArgumentException("user-space buffers are Ethernet or raw IP, not link type " + userLinkType);
         }
+        if (followMillis < 0) {
+            throw new IllegalArgumentException("follow time " + followMillis + " ms");
+        }
         if (skbDataOffset != null && Math.abs(skbDataOffset) > MAX_SKB_DATA_OFFSET) {
             throw CaptureException.usage("--skb-data-offset must be within -" + MAX_SKB_DATA_OFFSET + ".."
                     + MAX_SKB_DATA_OFFSET + ", not " + skbDataOffset);
@@ -61,7 +68,13 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
     public ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns, Integer skbDataOffset,
                          boolean fakeHeaders) {
         this(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, MbufLayout.DPDK_17_05,
-                LINKTYPE_ETHERNET);
+                LINKTYPE_ETHERNET, 0);
+    }
+
+    /** Settings without --gather's following. */
+    public ProgramConfig(int captureSize, boolean stacks, String interfaceName, long netns, Integer skbDataOffset,
+                         boolean fakeHeaders, MbufLayout mbufLayout, int userLinkType) {
+        this(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, mbufLayout, userLinkType, 0);
     }
 
     /** The defaults: 1514 bytes, no stacks, every device and namespace, headers located. */
@@ -83,11 +96,18 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
 
     public ProgramConfig withStacks(boolean stacks) {
         return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, mbufLayout,
-                userLinkType);
+                userLinkType, followMillis);
+    }
+
+    /** These settings with the later hooks taking, for {@code millis}, what the first hook took (0: off). */
+    public ProgramConfig withFollow(int millis) {
+        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, mbufLayout,
+                userLinkType, millis);
     }
 
     /** These settings for a user-space capture: this mbuf layout and link type. */
     public ProgramConfig forUserSpace(MbufLayout layout, int linkType) {
-        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, layout, linkType);
+        return new ProgramConfig(captureSize, stacks, interfaceName, netns, skbDataOffset, fakeHeaders, layout, linkType,
+                followMillis);
     }
 }

@@ -3,6 +3,8 @@ package io.netcap.capture.session;
 import io.netcap.bpf.BpfObject;
 import io.netcap.bpf.EventTransport;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.gather.GatherIdentity;
+import io.netcap.capture.gather.GatherSettings;
 import io.netcap.capture.program.CaptureProgram;
 import io.netcap.capture.program.KernelAbi;
 import io.netcap.capture.program.ProgramKind;
@@ -33,6 +35,11 @@ public final class CaptureRunner {
         if (prepared.program().source() == PacketSource.MBUF && config.mbufLayout() == null) {
             config = config.forUserSpace(MbufLayoutChoice.choose(prepared.program(), err), config.userLinkType());
         }
+        GatherSettings gather = request.gather();
+        if (gather != null && gather.identity() != GatherIdentity.CONTENT) {
+            // the later hooks take by address what the first took; by content alone there is no address to go by
+            config = config.withFollow((int) Math.max(1, (gather.timeoutNanos() + 999_999) / 1_000_000));
+        }
         if (request.dryRun()) {
             ProgramPreparation.printDryRun(out, prepared.program(), config);
             return 0;
@@ -43,7 +50,12 @@ public final class CaptureRunner {
         AttachedProgram attached;
         try {
             attached = AttachedProgram.load(prepared, config,
-                    object -> sizeRing(object, prepared.program(), request.ringBytes()));
+                    object -> {
+                        sizeRing(object, prepared.program(), request.ringBytes());
+                        if (gather != null) {
+                            object.map(KernelAbi.FOLLOWED_MAP).setMaxEntries(2 * gather.bufferSize());
+                        }
+                    });
         } catch (RuntimeException e) {
             sink.close();
             throw e;

@@ -143,6 +143,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	cnt->matched++;
 
 	s->ev.ts_ns = bpf_ktime_get_ns();
+	netcap_follow((__u64)skb, hook, s->ev.ts_ns);
 	s->ev.skb = (__u64)skb;
 	s->ev.hook = hook;
 	netcap_set_lengths(s, p.copied, p.wire, p.flags);

@@ -87,7 +87,7 @@ struct netcap_config {
 	__u8  ifname_set;      /* 1: only packets whose skb->dev->name is ifname */
 	__u8  skb_data;        /* 1: the packet starts at skb->data + skb_data_offset, as raw IP */
 	__u8  fake_hdr;        /* 1: make up missing Ethernet/IP headers */
-	__u32 pad;
+	__u32 follow_ms;       /* --gather: how long (ms) a packet matched at hook 0 is taken at the later hooks; 0 off */
 	char  ifname[NETCAP_DEVNAME_LEN];     /* NUL-padded */
 	__u64 ifname_mask[2];  /* over ifname as two words: 0xff for each byte up to and with its NUL */
 	struct netcap_mbuf_layout mbuf; /* netcap mbuf: where struct rte_mbuf keeps each field */
@@ -115,6 +115,7 @@ _Static_assert(sizeof(struct netcap_event) == 80, "netcap_event size changed");
 _Static_assert(sizeof(struct netcap_counters) == 48, "netcap_counters size changed");
 _Static_assert(sizeof(struct netcap_drop_key) == 16, "netcap_drop_key size changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, stacks) == 16, "netcap_config layout changed");
+_Static_assert(__builtin_offsetof(struct netcap_config, follow_ms) == 20, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname) == 24, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, ifname_mask) == 40, "netcap_config layout changed");
 _Static_assert(__builtin_offsetof(struct netcap_config, mbuf) == 56, "netcap_config layout changed");

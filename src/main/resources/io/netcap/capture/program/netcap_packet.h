@@ -98,6 +98,42 @@ struct {
 } netcap_stats SEC(".maps");
 
 /*
+ * --gather: the sk_buffs (mbufs, buffers) taken at the first hook, by address, with when. At the
+ * later hooks such a packet is taken whatever -e, -i, --netns and --ext-filter say: they choose
+ * packets where they come in, at the first hook, and by a later one the packet may have moved to
+ * another device or namespace or had its headers rewritten (NAT, encapsulation). An LRU map, so
+ * that addresses of packets long gone make room by themselves; resized before load to twice
+ * --gather-buffer-size (the packets netcap follows at once), and left at its minimum otherwise.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 64); /* resized before load */
+	__type(key, __u64);
+	__type(value, __u64);
+} netcap_followed SEC(".maps");
+
+/* Whether the packet at addr is one taken at hook 0 less than --gather's timeout ago (never at hook 0). */
+static __always_inline int netcap_is_followed(__u64 addr, __u32 hook)
+{
+	const struct netcap_config *cfg = netcap_cfg();
+
+	if (!cfg->follow_ms || hook == 0)
+		return 0;
+	__u64 *since = bpf_map_lookup_elem(&netcap_followed, &addr);
+
+	return since && bpf_ktime_get_ns() - *since <= (__u64)cfg->follow_ms * 1000000;
+}
+
+/* At hook 0 with --gather: the packet at addr, just taken, is followed from now. */
+static __always_inline void netcap_follow(__u64 addr, __u32 hook, __u64 now)
+{
+	const struct netcap_config *cfg = netcap_cfg();
+
+	if (cfg->follow_ms && hook == 0)
+		bpf_map_update_elem(&netcap_followed, &addr, &now, BPF_ANY);
+}
+
+/*
  * How a hook program may read kernel memory. tp_btf and fentry programs get the skb as a
  * BTF-typed pointer, through which plain loads work: the verifier turns each into one checked
  * instruction. The others (tracepoint, raw_tp, kprobe) see only an address and must call
@@ -536,6 +572,8 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		return NULL;
 
 	struct net_device *dev = NETCAP_READ(mode, skb, dev);
+	/* a packet --gather follows from the first hook: the selection below was made there */
+	int followed = netcap_is_followed((__u64)skb, hook);
 
 	p->dev = dev;
 	/*
@@ -543,16 +581,16 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	 * -i or --netns filter on them; otherwise netcap_describe() reads them for matches only.
 	 */
 	if (cfg->ifname_set && mode == NETCAP_BTF_TYPED) {
-		if (!netcap_dev_is_ifname(dev))
+		if (!followed && !netcap_dev_is_ifname(dev))
 			return NULL;
 	} else if (cfg->ifname_set) {
 		netcap_read_devname(dev, s->ev.dev);
-		if (!netcap_ifname_matches(s->ev.dev))
+		if (!followed && !netcap_ifname_matches(s->ev.dev))
 			return NULL;
 	}
 	if (cfg->netns) {
 		p->netns = netcap_netns(dev, skb, mode);
-		if (p->netns != cfg->netns)
+		if (!followed && p->netns != cfg->netns)
 			return NULL;
 	}
 
@@ -609,7 +647,7 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		match = NETCAP_FILTER_L2_LEN(s->data, s->data + n, (__u32)p->wire);
 	else
 		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)p->wire);
-	if (!match || !netcap_ext_filter(ext, skb, hook))
+	if (!followed && (!match || !netcap_ext_filter(ext, skb, hook)))
 		return NULL;
 	return s;
 }

@@ -154,7 +154,8 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 		match = NETCAP_FILTER_L2_LEN(s->data, s->data + n, (__u32)wire);
 	else
 		match = NETCAP_FILTER_L3_LEN(s->data, s->data + n, (__u32)wire);
-	if (!match || !netcap_ext_filter(0, ptr, hook))
+	/* a buffer --gather follows from the first hook: the filter chose it there */
+	if (!netcap_is_followed(ptr, hook) && (!match || !netcap_ext_filter(0, ptr, hook)))
 		return 0;
 	if (!netcap_ext_act(s, (void *)0, (void *)ptr, (__u32)wire, hook))
 		return 0;
@@ -162,6 +163,7 @@ __noinline int netcap_user_packet(__u32 hook, __u64 ptr, __u64 len)
 
 	netcap_set_lengths(s, (__u32)n, (__s64)wire, 0);
 	s->ev.ts_ns = bpf_ktime_get_ns();
+	netcap_follow(ptr, hook, s->ev.ts_ns);
 	s->ev.skb = ptr;
 	s->ev.hook = hook;
 	s->ev.ifindex = (__u32)port;
