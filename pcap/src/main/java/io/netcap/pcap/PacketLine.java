@@ -116,9 +116,13 @@ final class PacketLine {
                         sb.append("IP [version ").append(data.length == 0 ? "?" : (data[0] & 0xf0) >>> 4)
                                 .append("], length ").append(wire);
                     } else {
-                        sb.append(eth.getHeader().getSrcAddr()).append(" > ").append(eth.getHeader().getDstAddr())
-                                .append(", ethertype 0x").append(String.format("%04x", type))
-                                .append(", length ").append(wire);
+                        sb.append(eth.getHeader().getSrcAddr()).append(" > ").append(eth.getHeader().getDstAddr());
+                        if (type <= 1500) { // a length: an 802.3 frame with an LLC header
+                            sb.append(", 802.3, length ").append(wire);
+                        } else {
+                            sb.append(", ethertype Unknown (0x").append(String.format("%04x", type))
+                                    .append("), length ").append(wire);
+                        }
                     }
                 }
             }
@@ -152,14 +156,17 @@ final class PacketLine {
         int length = h.getPayloadLengthAsInt();
         sb.append("IP6 ");
         Packet payload = ip.getPayload();
-        // extension headers: each is a packet of its own in pcap4j, carrying the rest
+        // extension headers: each is a packet of its own in pcap4j, carrying the rest. After one,
+        // tcpdump prints its name and then ports without addresses, as here.
+        boolean afterExtension = false;
         while (payload != null && next != 6 && next != 17 && next != 58) {
             if (payload instanceof IpV6ExtFragmentPacket frag) {
                 IpV6ExtFragmentPacket.IpV6ExtFragmentHeader fh = frag.getHeader();
                 int offset = (fh.getFragmentOffset() & 0xffff) * 8;
-                int fragmentLength = length - 8;
-                sb.append(src).append(" > ").append(dst).append(": frag (").append(offset).append('|')
-                        .append(fragmentLength).append(')');
+                if (!afterExtension) {
+                    sb.append(src).append(" > ").append(dst).append(": ");
+                }
+                sb.append("frag (").append(offset).append('|').append(length - 8).append(')');
                 if (offset != 0) {
                     return;
                 }
@@ -167,19 +174,29 @@ final class PacketLine {
                 next = fh.getNextHeader().value() & 0xff;
                 length -= 8;
                 payload = frag.getPayload();
-                transport(sb, null, null, next, payload == null ? new byte[0] : payload.getRawData(), length, true);
-                return;
+                afterExtension = true;
+                continue;
             }
+            String name = next == 0 ? "HBH" : next == 60 ? "DSTOPT" : null;
             int headerLength = extensionLength(next, payload.getRawData());
-            if (headerLength < 0) {
-                sb.append(src).append(" > ").append(dst).append(": ip-proto-").append(next).append(' ').append(length);
+            if (name == null || headerLength < 0) {
+                if (!afterExtension) {
+                    sb.append(src).append(" > ").append(dst).append(":");
+                }
+                sb.append(" ip-proto-").append(next).append(' ').append(length);
                 return;
             }
+            if (!afterExtension) {
+                sb.append(src).append(" > ").append(dst).append(": ");
+            }
+            sb.append(name).append(' ');
+            afterExtension = true;
             next = payload.getRawData()[0] & 0xff;
             length -= headerLength;
             payload = payload.getPayload();
         }
-        transport(sb, src, dst, next, payload == null ? new byte[0] : payload.getRawData(), length, true);
+        byte[] raw = payload == null ? new byte[0] : payload.getRawData();
+        transport(sb, afterExtension ? null : src, afterExtension ? null : dst, next, raw, length, true);
     }
 
     /** The length of an IPv6 extension header of these kinds (hop-by-hop, routing, destination options), else -1. */
@@ -210,7 +227,7 @@ final class PacketLine {
                 }
                 default -> {
                     addresses(sb, src, dst);
-                    sb.append(" ip-proto-").append(protocol).append(' ').append(length);
+                    sb.append(src != null ? "  " : "").append("ip-proto-").append(protocol).append(' ').append(length);
                 }
             }
         } catch (IllegalRawDataException e) {
@@ -231,6 +248,11 @@ final class PacketLine {
         if (src != null) {
             sb.append(src).append(" > ").append(dst).append(':');
         }
+    }
+
+    /** A space unless the line already ends in one (after "HBH ", where tcpdump prints no addresses). */
+    private static StringBuilder space(StringBuilder sb) {
+        return sb.charAt(sb.length() - 1) == ' ' ? sb : sb.append(' ');
     }
 
     private static void ports(StringBuilder sb, String src, String dst, int sport, int dport) {
@@ -324,7 +346,7 @@ final class PacketLine {
     private static void icmp(StringBuilder sb, IcmpV4CommonPacket icmp, byte[] raw, int length) {
         int type = icmp.getHeader().getType().value() & 0xff;
         int code = icmp.getHeader().getCode().value() & 0xff;
-        sb.append(" ICMP ");
+        space(sb).append("ICMP ");
         switch (type) {
             case 0, 8 -> sb.append("echo ").append(type == 8 ? "request" : "reply").append(", id ").append(u16(raw, 4))
                     .append(", seq ").append(u16(raw, 6));
@@ -370,7 +392,7 @@ final class PacketLine {
 
     private static void icmp6(StringBuilder sb, IcmpV6CommonPacket icmp, byte[] raw, int length) {
         int type = icmp.getHeader().getType().value() & 0xff;
-        sb.append(" ICMP6, ");
+        space(sb).append("ICMP6, ");
         switch (type) {
             case 128, 129 -> sb.append("echo ").append(type == 128 ? "request" : "reply").append(", id ")
                     .append(u16(raw, 4)).append(", seq ").append(u16(raw, 6));

@@ -20,9 +20,13 @@ import java.util.Objects;
  *       has seen packets of, written just before the first such packet, named
  *       {@code DEVICE@netns:INODE} (if_name), with if_tsresol 9 (nanoseconds) and the -s snap
  *       length. Packets taken in a process (netcap mbuf/raw) get one per process and DPDK port:
- *       {@code port0@pid:4242}, or {@code buffer@pid:4243}. Raw-IP packets keep their link type
- *       (LINKTYPE_RAW, IPV4, IPV6): pcapng has no need for the Ethernet header the pcap writer
- *       makes up.</li>
+ *       {@code port0@pid:4242}, or {@code buffer@pid:4243}. Every interface is Ethernet:
+ *       raw-IP packets (L3 hooks, tunnel devices) get the same made-up Ethernet header as in a
+ *       pcap file ({@link SyntheticEthernet}), and their interface (a block of its own) says so
+ *       in its if_description. pcapng allows a link type per interface, but libpcap, and so
+ *       tcpdump -r, stops at the first interface whose link type differs from the first one's
+ *       ("an interface has a type 101 different from the type of the first interface"), and a
+ *       file tcpdump cannot read is worse than a made-up header.</li>
  *   <li>One Enhanced Packet Block (4.3) per packet: its interface, nanosecond timestamp, the
  *       bytes (cut to the snap length, the wire length kept), and the options epb_flags
  *       (inbound/outbound, where the hook tells) and opt_comment ({@link PacketComment}: hook,
@@ -131,7 +135,9 @@ public final class PcapngWriter implements PacketFile {
             comment = cut(comment);
         }
         int flags = "in".equals(p.direction()) ? INBOUND : "out".equals(p.direction()) ? OUTBOUND : 0;
-        int capLen = Math.min(p.length(), snapLength);
+        int header = LinkType.isRawIp(linkType) ? PcapFormat.ETHERNET_HEADER_LENGTH : 0;
+        int capLen = Math.min(p.length() + header, snapLength);
+        int headerLen = Math.min(header, capLen); // -s below 14 cuts even the made-up header
         int padded = (capLen + 3) & ~3;
         int length = 28 + padded + option(comment) + (flags != 0 ? 8 : 0) + (comment != null || flags != 0 ? 4 : 0) + 4;
         out.begin(length);
@@ -142,8 +148,14 @@ public final class PcapngWriter implements PacketFile {
         out.putInt((int) (ts >>> 32));
         out.putInt((int) ts);
         out.putInt(capLen);
-        out.putInt(p.wireLength());
-        out.putBytes(p.data(), p.offset(), capLen);
+        out.putInt((int) Math.min((long) p.wireLength() + header, 0xffffffffL));
+        if (headerLen != 0) {
+            byte[] synthetic = new byte[PcapFormat.ETHERNET_HEADER_LENGTH];
+            SyntheticEthernet.writeHeader(synthetic, 0,
+                    SyntheticEthernet.etherTypeFor(linkType, p.data(), p.offset(), p.length()));
+            out.putBytes(synthetic, 0, headerLen);
+        }
+        out.putBytes(p.data(), p.offset(), capLen - headerLen);
         out.pad(capLen);
         putOption(OPT_COMMENT, comment);
         if (flags != 0) {
@@ -172,7 +184,7 @@ public final class PcapngWriter implements PacketFile {
         out.begin(length);
         out.putInt(INTERFACE_DESCRIPTION);
         out.putInt(length);
-        out.putShort(p.linkType()); // LINKTYPE_IPV4/IPV6 as they are: pcapng readers know them
+        out.putShort(LinkType.ETHERNET); // raw IP too, with a made-up header: see the class comment
         out.putShort(0); // reserved
         out.putInt(snapLength);
         putOption(IF_NAME, name);
@@ -200,13 +212,18 @@ public final class PcapngWriter implements PacketFile {
 
     private static String interfaceDescription(CapturedPacket p) {
         if (p.user() != null) {
-            return p.user().port() >= 0
+            return (p.user().port() >= 0
                     ? "DPDK port " + p.user().port() + " of process " + p.user().pid()
-                    : "buffers of process " + p.user().pid();
+                    : "buffers of process " + p.user().pid()) + rawNote(p);
         }
         String device = p.device() == null || p.device().isEmpty() ? "no device" : "device " + p.device();
         return device + (p.ifindex() != 0 ? " (ifindex " + p.ifindex() + ")" : "")
-                + " in network namespace " + p.netnsInode();
+                + " in network namespace " + p.netnsInode() + rawNote(p);
+    }
+
+    private static String rawNote(CapturedPacket p) {
+        return LinkType.isRawIp(p.linkType())
+                ? "; raw IP packets, each with a made-up Ethernet header (zero MAC addresses)" : "";
     }
 
     /** Bytes an option with this value takes: 4 of code and length, the value padded to 4; none for null. */
