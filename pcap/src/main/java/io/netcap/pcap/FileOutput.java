@@ -41,7 +41,7 @@ public record FileOutput(boolean pcapng, long rotateBytes, int rotateSeconds, in
         if (fileLimit > 0 && rotateBytes == 0 && rotateSeconds == 0) {
             throw new IllegalArgumentException("-W limits the files that -C or -G make; give -C SIZE or -G SECONDS with it");
         }
-        if (keepLast > 0 && rotates()) {
+        if (keepLast > 0 && (rotateBytes > 0 || rotateSeconds > 0)) { // fields are not set yet: no rotates()
             throw new IllegalArgumentException("--write-file-rotate keeps the last packets in one file;"
                     + " it does not go with -C, -G or -W");
         }

@@ -63,6 +63,11 @@ public final class PcapWriter implements PacketFile {
         out.end(false);
     }
 
+    /** Writes to {@code out} (a file, a stream, or a test's destination). */
+    static PcapWriter over(RecordOutput out, int snapLength) {
+        return new PcapWriter(out, checkSnapLength(snapLength));
+    }
+
     private static int checkSnapLength(int snapLength) {
         if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) {
             throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);

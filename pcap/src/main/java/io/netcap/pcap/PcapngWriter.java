@@ -102,6 +102,11 @@ public final class PcapngWriter implements PacketFile {
         out.end(false);
     }
 
+    /** Writes to {@code out} (a file, a stream, or a test's destination). */
+    static PcapngWriter over(RecordOutput out, int snapLength, PcapngSection section) {
+        return new PcapngWriter(out, snapLength, section);
+    }
+
     /**
      * Creates (or truncates) {@code path} and writes the section header to it at once, so that
      * a file that cannot be written is reported before the capture starts.
