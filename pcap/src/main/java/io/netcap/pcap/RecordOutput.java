@@ -293,6 +293,9 @@ final class RecordOutput {
         if (destination.cutBack(committed)) {
             message += "; stopped, and " + target + " is complete with the " + packetsCommitted
                     + " packet" + (packetsCommitted == 1 ? "" : "s") + " written before";
+            if (packetsBuffered > 0) {
+                message += " (" + packetsBuffered + " after them lost)";
+            }
         }
         failure = new IOException(message, cause);
         return failure;
