@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 public final class CaptureOptions {
     @Option(names = {"-w", "--write-file"}, paramLabel = "FILE",
             description = "write packets to a pcap (or pcapng) file instead of showing them; "
-                    + "- writes it to stdout (to pipe into tcpdump -r -), with every message on stderr")
+                    + "- writes the pcap to stdout (to pipe into tcpdump -r -; pcapng too), with every message on stderr")
     Path writeFile;
 
     @Option(names = "--pcapng", description = "write -w as pcapng: per-interface blocks and each packet's hook,"
