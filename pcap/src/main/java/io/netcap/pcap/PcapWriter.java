@@ -85,7 +85,7 @@ public final class PcapWriter implements PacketFile {
     public static PcapWriter open(Path path, int snapLength) throws IOException {
         checkSnapLength(snapLength); // before the file is created or truncated
         PcapWriter w = new PcapWriter(RecordOutput.create(path), snapLength);
-        flushHeader(w, w.out);
+        flushHeader(w.out);
         return w;
     }
 
@@ -93,7 +93,7 @@ public final class PcapWriter implements PacketFile {
      * The file header goes out at once: a path that opens but cannot be written (/proc/version,
      * a full disk) is reported before any hook is attached, not at the first flush.
      */
-    static void flushHeader(PacketSink writer, RecordOutput out) throws IOException {
+    static void flushHeader(RecordOutput out) throws IOException {
         try {
             out.flush();
         } catch (IOException e) {
@@ -132,9 +132,7 @@ public final class PcapWriter implements PacketFile {
         out.putInt(capLen);
         out.putInt(origLen);
         if (headerLen != 0) {
-            byte[] synthetic = new byte[PcapFormat.ETHERNET_HEADER_LENGTH];
-            SyntheticEthernet.writeHeader(synthetic, 0, etherType);
-            out.putBytes(synthetic, 0, headerLen);
+            out.putSyntheticEthernet(etherType, headerLen);
         }
         out.putBytes(p.data(), p.offset(), dataLen);
         out.end(true);

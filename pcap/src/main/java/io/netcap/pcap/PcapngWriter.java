@@ -120,7 +120,7 @@ public final class PcapngWriter implements PacketFile {
         }
         RecordOutput out = RecordOutput.create(path);
         PcapngWriter w = new PcapngWriter(out, snapLength, section);
-        PcapWriter.flushHeader(w, out);
+        PcapWriter.flushHeader(out);
         return w;
     }
 
@@ -155,10 +155,8 @@ public final class PcapngWriter implements PacketFile {
         out.putInt(capLen);
         out.putInt((int) Math.min((long) p.wireLength() + header, 0xffffffffL));
         if (headerLen != 0) {
-            byte[] synthetic = new byte[PcapFormat.ETHERNET_HEADER_LENGTH];
-            SyntheticEthernet.writeHeader(synthetic, 0,
-                    SyntheticEthernet.etherTypeFor(linkType, p.data(), p.offset(), p.length()));
-            out.putBytes(synthetic, 0, headerLen);
+            out.putSyntheticEthernet(SyntheticEthernet.etherTypeFor(linkType, p.data(), p.offset(), p.length()),
+                    headerLen);
         }
         out.putBytes(p.data(), p.offset(), capLen - headerLen);
         out.pad(capLen);

@@ -193,6 +193,22 @@ final class RecordOutput {
         pos += len;
     }
 
+    /**
+     * The first {@code length} (at most 14) bytes of netcap's made-up Ethernet header for raw-IP
+     * packets: zero MAC addresses, then the ethertype ({@link SyntheticEthernet}).
+     */
+    void putSyntheticEthernet(int etherType, int length) {
+        int n = Math.min(length, PcapFormat.ETHERNET_HEADER_LENGTH);
+        Arrays.fill(buf, pos, pos + Math.min(n, 12), (byte) 0);
+        if (n > 12) {
+            buf[pos + 12] = (byte) (etherType >>> 8);
+        }
+        if (n > 13) {
+            buf[pos + 13] = (byte) etherType;
+        }
+        pos += n;
+    }
+
     /** Zero bytes up to the next multiple of 4 of {@code length} (pcapng's padding). */
     void pad(int length) {
         int padding = (4 - (length & 3)) & 3;
