@@ -35,12 +35,14 @@ public final class CaptureOptions {
             + " the current one holds more than SIZE million bytes (or SIZE with k, m, g: KiB, MiB, GiB)")
     String rotateSize;
 
-    @Option(names = "-G", paramLabel = "SECONDS", description = "as tcpdump: start a new -w file every SECONDS;"
+    /** tcpdump's -G, spelt out: netcap's -G is --gather. */
+    @Option(names = "--rotate-seconds", paramLabel = "SECONDS",
+            description = "as tcpdump's -G: start a new -w file every SECONDS;"
             + " the -w name goes through strftime (e.g. out-%H%M%S.pcap)")
     Integer rotateSeconds;
 
     @Option(names = "-W", paramLabel = "N", description = "as tcpdump: with -C, keep at most N files, reused in a ring;"
-            + " with -G alone, stop after N files")
+            + " with --rotate-seconds alone, stop after N files")
     Integer fileLimit;
 
     @Option(names = "--write-file-rotate", paramLabel = "N", description = "keep only the last N packets and write"
@@ -133,7 +135,7 @@ public final class CaptureOptions {
         }
         try {
             FileOutput files = new FileOutput(pcapng, rotateSize == null ? 0 : FileOutput.parseSize(rotateSize),
-                    atLeastOne("-G", rotateSeconds), atLeastOne("-W", fileLimit),
+                    atLeastOne("--rotate-seconds", rotateSeconds), atLeastOne("-W", fileLimit),
                     atLeastOne("--write-file-rotate", keepLast), application());
             return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize, notes,
                     color.colours(1), color.colours(2), files, decoder);

@@ -211,13 +211,14 @@ class OutputsIT extends KernelTest {
     @Test
     void badOptionsAreUsageErrors() throws Exception {
         try (NetcapProcess p = NetcapProcess.start("dump", "-w", dir.resolve("x.pcap").toString(), "-W", "3")) {
-            assertShort(p, 2, "-W limits the files that -C or -G make; give -C SIZE or -G SECONDS with it");
+            assertShort(p, 2, "-W limits the files that -C or --rotate-seconds make;"
+                    + " give -C SIZE or --rotate-seconds SECONDS with it");
         }
         try (NetcapProcess p = NetcapProcess.start("dump", "-w", dir.resolve("x.pcap").toString(), "-C", "0")) {
             assertShort(p, 2, "-C: the file size must be at least 1, not '0'");
         }
         try (NetcapProcess p = NetcapProcess.start("dump", "-w", "-", "-C", "1")) {
-            assertShort(p, 2, "-C and -G write a series of files: give -w a file name, not -");
+            assertShort(p, 2, "-C and --rotate-seconds write a series of files: give -w a file name, not -");
         }
         try (NetcapProcess p = NetcapProcess.start("dump", "--decoder", "builtin", "-t", "-v")) {
             assertShort(p, 2, "-t passes flags to tcpdump; the built-in decoder takes none");

@@ -10,9 +10,9 @@ import java.util.Locale;
  * @param rotateBytes   -C: before writing a packet, start a new file when the current one holds
  *                      more than this many bytes (tcpdump's test: a file exceeds it by at most one
  *                      packet); 0 for no size rotation
- * @param rotateSeconds -G: start a new file on the first packet this many seconds or more after
+ * @param rotateSeconds --rotate-seconds: start a new file on the first packet this many seconds or more after
  *                      the current file began; its name is the -w name through strftime; 0 for none
- * @param fileLimit     -W: with -C, at most this many files, reused in a ring; with -G alone,
+ * @param fileLimit     -W: with -C, at most this many files, reused in a ring; with --rotate-seconds alone,
  *                      stop after this many files; 0 for no limit
  * @param keepLast      --write-file-rotate: keep only the last this many packets and write them
  *                      to -w when the capture ends; 0 to write every packet as it comes
@@ -30,7 +30,7 @@ public record FileOutput(boolean pcapng, long rotateBytes, int rotateSeconds, in
             throw new IllegalArgumentException("-C: the file size must be at least 1");
         }
         if (rotateSeconds < 0) {
-            throw new IllegalArgumentException("-G: the number of seconds must be at least 1");
+            throw new IllegalArgumentException("--rotate-seconds: the number of seconds must be at least 1");
         }
         if (fileLimit < 0) {
             throw new IllegalArgumentException("-W: the number of files must be at least 1");
@@ -39,15 +39,16 @@ public record FileOutput(boolean pcapng, long rotateBytes, int rotateSeconds, in
             throw new IllegalArgumentException("--write-file-rotate: the number of packets must be at least 1");
         }
         if (fileLimit > 0 && rotateBytes == 0 && rotateSeconds == 0) {
-            throw new IllegalArgumentException("-W limits the files that -C or -G make; give -C SIZE or -G SECONDS with it");
+            throw new IllegalArgumentException("-W limits the files that -C or --rotate-seconds make;"
+                    + " give -C SIZE or --rotate-seconds SECONDS with it");
         }
         if (keepLast > 0 && (rotateBytes > 0 || rotateSeconds > 0)) { // fields are not set yet: no rotates()
             throw new IllegalArgumentException("--write-file-rotate keeps the last packets in one file;"
-                    + " it does not go with -C, -G or -W");
+                    + " it does not go with -C, --rotate-seconds or -W");
         }
     }
 
-    /** Whether packets go to a series of files (-C or -G). */
+    /** Whether packets go to a series of files (-C or --rotate-seconds). */
     public boolean rotates() {
         return rotateBytes > 0 || rotateSeconds > 0;
     }

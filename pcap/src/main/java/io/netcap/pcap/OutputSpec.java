@@ -17,7 +17,7 @@ import java.util.List;
  * @param colourOut    notes printed on stdout may be coloured (--color, and whether stdout is a terminal)
  * @param colourErr    likewise on stderr (where they go with -w -)
  * @param files        with -w: the format (pcap or pcapng) and how files follow one another
- *                     (-C, -G, -W, --write-file-rotate); a -w name ending in .pcapng means pcapng
+ *                     (-C, --rotate-seconds, -W, --write-file-rotate); a -w name ending in .pcapng means pcapng
  * @param decoder      what shows packets when neither -w nor --json: tcpdump, the built-in
  *                     decoder, or null for tcpdump where it is installed and the built-in one elsewhere
  */
@@ -46,11 +46,12 @@ public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<S
         }
         if (writeFile == null && files.special()) {
             throw new IllegalArgumentException((files.pcapng() ? "--pcapng" : files.keepLast() > 0
-                    ? "--write-file-rotate" : files.rotateBytes() > 0 ? "-C" : "-G")
+                    ? "--write-file-rotate" : files.rotateBytes() > 0 ? "-C" : "--rotate-seconds")
                     + " says how to write a file: give -w FILE");
         }
         if (writeFile != null && writeFile.toString().equals(STDOUT) && files.rotates()) {
-            throw new IllegalArgumentException("-C and -G write a series of files: give -w a file name, not -");
+            throw new IllegalArgumentException("-C and --rotate-seconds write a series of files:"
+                    + " give -w a file name, not -");
         }
         if (writeFile != null && files.rotateSeconds() > 0) {
             StrftimeName.check(writeFile.toString());

@@ -26,7 +26,7 @@ public interface PacketSink extends AutoCloseable {
 
     /**
      * Whether this sink takes no more packets, so that capturing on is pointless: tcpdump exited,
-     * or -W with -G made its last file. The capture loop asks after each batch and then stops.
+     * or -W with --rotate-seconds made its last file. The capture loop asks after each batch and then stops.
      */
     default boolean finished() {
         return false;

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 /**
- * -w with -C, -G and -W: packets go to a series of files, each a complete pcap or pcapng file of
+ * -w with -C, --rotate-seconds and -W: packets go to a series of files, each a complete pcap or pcapng file of
  * its own (closed, so complete, before the next one opens; the last one closes with the
  * capture), named and switched as tcpdump 4.99 does:
  * <ul>
@@ -17,10 +17,10 @@ import java.time.ZoneId;
  *   <li>-W N with -C: the number goes round from N-1 back to 0, so at most N files exist,
  *       and every name carries a number zero-padded to the digits of N-1 ({@code out.pcap0} …
  *       {@code out.pcap9} for -W 10).</li>
- *   <li>-G SECONDS: on the first packet SECONDS or more after the current file began (by the
+ *   <li>--rotate-seconds SECONDS: on the first packet SECONDS or more after the current file began (by the
  *       packet's own time), close it and open one named by the -w name through strftime at
  *       that moment ({@link StrftimeName}); with -C the size numbering starts again at 0 in each.</li>
- *   <li>-W N with -G and without -C: after N files the capture stops, as tcpdump exits; the
+ *   <li>-W N with --rotate-seconds and without -C: after N files the capture stops, as tcpdump exits; the
  *       packets that arrive after are counted and said, not written.</li>
  * </ul>
  */
@@ -40,9 +40,9 @@ final class RotatingFiles implements PacketFile {
     private PacketFile current;
     /** The -C number of the current file (tcpdump's Cflag_count). */
     private int sizeCount;
-    /** Files begun by -G (tcpdump's Gflag_count), the first not counted. */
+    /** Files begun by --rotate-seconds (tcpdump's Gflag_count), the first not counted. */
     private int timeCount;
-    /** When the current -G file began, in epoch seconds. */
+    /** When the current --rotate-seconds file began, in epoch seconds. */
     private long sliceStart;
     private boolean limitReached;
     private long notWritten;
@@ -51,14 +51,14 @@ final class RotatingFiles implements PacketFile {
     /**
      * Opens the first file.
      *
-     * @param pattern   the -w name (a strftime pattern with -G)
-     * @param startNanos now, as the packets' clock tells it: the first -G file begins then
+     * @param pattern   the -w name (a strftime pattern with --rotate-seconds)
+     * @param startNanos now, as the packets' clock tells it: the first --rotate-seconds file begins then
      * @throws IOException the first file cannot be written (one line, for the user)
      */
     RotatingFiles(String pattern, FileOutput spec, Opener opener, PrintWriter err, ZoneId zone, long startNanos)
             throws IOException {
         if (!spec.rotates()) {
-            throw new IllegalArgumentException("rotation needs -C or -G");
+            throw new IllegalArgumentException("rotation needs -C or --rotate-seconds");
         }
         if (spec.rotateSeconds() > 0) {
             StrftimeName.check(pattern);
@@ -83,7 +83,7 @@ final class RotatingFiles implements PacketFile {
         return c;
     }
 
-    /** The name of the file with this size number in the current -G slice (tcpdump's MakeFilename). */
+    /** The name of the file with this size number in the current --rotate-seconds slice (tcpdump's MakeFilename). */
     String name(int count) {
         String base = spec.rotateSeconds() > 0
                 ? StrftimeName.format(pattern, Instant.ofEpochSecond(sliceStart).atZone(zone))
@@ -94,7 +94,7 @@ final class RotatingFiles implements PacketFile {
         return base + String.format("%0" + Math.max(1, digits) + "d", count);
     }
 
-    /** Whether -W with -G alone has made its last file: the capture should stop. */
+    /** Whether -W with --rotate-seconds alone has made its last file: the capture should stop. */
     @Override
     public boolean finished() {
         return limitReached;
@@ -119,7 +119,7 @@ final class RotatingFiles implements PacketFile {
                     limitReached = true;
                     notWritten++;
                     err.println("netcap: maximum file limit reached: " + spec.fileLimit() + " files of "
-                            + spec.rotateSeconds() + " s (-W with -G); stopping");
+                            + spec.rotateSeconds() + " s (-W with --rotate-seconds); stopping");
                     err.flush();
                     return;
                 }

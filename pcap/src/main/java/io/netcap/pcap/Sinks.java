@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Opens where packets go: JSON lines on stdout (--json); a pcap or pcapng file (-w), a series
- * of them (-C, -G, -W), the last packets at the end (--write-file-rotate), or a stream on
+ * of them (-C, --rotate-seconds, -W), the last packets at the end (--write-file-rotate), or a stream on
  * stdout (-w -); or a display: tcpdump, or the built-in decoder. With -S each packet's stack
  * follows it (in a pcapng file, its comment carries it).
  */
@@ -35,7 +35,7 @@ public final class Sinks {
 
     /**
      * As {@link #open(OutputSpec, OutputStream, PrintWriter, PrintWriter)}, with the display's
-     * tcpdump (looked up on PATH when a bare name) and the zone of -G file names and built-in times.
+     * tcpdump (looked up on PATH when a bare name) and the zone of --rotate-seconds file names and built-in times.
      */
     static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err, String tcpdump,
                            ZoneId zone) throws IOException {
@@ -77,7 +77,7 @@ public final class Sinks {
         } else if (f.rotates()) {
             if (f.rotateSeconds() > 0 && !StrftimeName.hasConversion(spec.writeFile().toString())) {
                 err.println("netcap: -w " + spec.writeFile() + " has no strftime conversion (such as %H%M%S):"
-                        + " each -G file will replace the one before");
+                        + " each --rotate-seconds file will replace the one before");
                 err.flush();
             }
             file = new RotatingFiles(spec.writeFile().toString(), f, opener, err, zone,
@@ -117,7 +117,7 @@ public final class Sinks {
     }
 
     /**
-     * True when the sink takes no more packets (tcpdump exited, -W with -G made its last file),
+     * True when the sink takes no more packets (tcpdump exited, -W with --rotate-seconds made its last file),
      * so capturing is pointless.
      */
     public static boolean consumerGone(PacketSink sink) {

@@ -7,7 +7,7 @@ import java.time.temporal.IsoFields;
 import java.util.Locale;
 
 /**
- * File names of -G rotation: the -w name with strftime(3) conversions replaced by the time the
+ * File names of --rotate-seconds rotation: the -w name with strftime(3) conversions replaced by the time the
  * file begins, as tcpdump does (e.g. {@code trace-%Y%m%d-%H%M%S.pcap}), in the C locale.
  * The conversions are those of POSIX strftime without its E and O modifiers; any other
  * {@code %} sequence is refused, so a typo does not become a file name.
@@ -30,7 +30,8 @@ final class StrftimeName {
             if (pattern.charAt(i) == '%') {
                 if (i + 1 >= pattern.length() || CONVERSIONS.indexOf(pattern.charAt(i + 1)) < 0) {
                     String bad = i + 1 >= pattern.length() ? "%" : pattern.substring(i, i + 2);
-                    throw new IllegalArgumentException("-w with -G: the name's '" + bad + "' is not a strftime"
+                    throw new IllegalArgumentException("-w with --rotate-seconds: the name's '" + bad
+                            + "' is not a strftime"
                             + " conversion netcap knows (" + CONVERSIONS.replace("", " %").trim() + "); write % as %%");
                 }
                 i++;

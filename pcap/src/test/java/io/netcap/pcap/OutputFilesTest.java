@@ -126,7 +126,8 @@ class OutputFilesTest {
     void optionsThatDoNotGoTogetherAreRefusedWithWhatToDo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FileOutput(false, 0, 0, 3, 0, null));
-        assertEquals("-W limits the files that -C or -G make; give -C SIZE or -G SECONDS with it", e.getMessage());
+        assertEquals("-W limits the files that -C or --rotate-seconds make;"
+                + " give -C SIZE or --rotate-seconds SECONDS with it", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FileOutput.parseSize("0"));
         assertEquals("-C: the file size must be at least 1, not '0'", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FileOutput.parseSize("1x"));
@@ -139,7 +140,7 @@ class OutputFilesTest {
         FileOutput rotate = new FileOutput(false, 1000, 0, 0, 0, null);
         e = assertThrows(IllegalArgumentException.class,
                 () -> new OutputSpec(Path.of("-"), false, false, List.of(), false, 100, false, false, false, rotate, null));
-        assertEquals("-C and -G write a series of files: give -w a file name, not -", e.getMessage());
+        assertEquals("-C and --rotate-seconds write a series of files: give -w a file name, not -", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new OutputSpec(null, false, false, List.of(), false, 100,
                 false, false, false, new FileOutput(true, 0, 0, 0, 0, null), null));
         assertEquals("--pcapng says how to write a file: give -w FILE", e.getMessage());
@@ -148,7 +149,8 @@ class OutputFilesTest {
         assertEquals("--decoder chooses what shows packets; with -w nothing is shown", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new OutputSpec(Path.of("x-%Q.pcap"), false, false,
                 List.of(), false, 100, false, false, false, new FileOutput(false, 0, 5, 0, 0, null), null));
-        assertTrue(e.getMessage().startsWith("-w with -G: the name's '%Q' is not a strftime conversion"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("-w with --rotate-seconds: the name's '%Q' is not a strftime conversion"),
+                e.getMessage());
         OutputSpec byName = new OutputSpec(Path.of("a.PCAPNG"), false, false, List.of(), false, 100);
         assertTrue(byName.files().pcapng(), "a .pcapng name means pcapng");
         assertFalse(new OutputSpec(Path.of("a.pcapng"), false, false, List.of(), true, 100).usesStdout(),

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** -C, -G and -W: the files netcap makes are the ones tcpdump makes from the same packets. */
+/** -C, --rotate-seconds and -W: the files netcap makes are the ones tcpdump makes from the same packets. */
 class RotatingFilesTest {
     private static final long T0 = 1_700_000_000_000_000_000L; // 2023-11-14T22:13:20Z
 
