@@ -38,7 +38,7 @@ public final class CaptureOptions {
     /** tcpdump's -G, spelt out: netcap's -G is --gather. */
     @Option(names = "--rotate-seconds", paramLabel = "SECONDS",
             description = "as tcpdump's -G: start a new -w file every SECONDS;"
-            + " the -w name goes through strftime (e.g. out-%H%M%S.pcap)")
+            + " the -w name goes through strftime (e.g. out-%%H%%M%%S.pcap)")
     Integer rotateSeconds;
 
     @Option(names = "-W", paramLabel = "N", description = "as tcpdump: with -C, keep at most N files, reused in a ring;"
