@@ -7,11 +7,15 @@ import io.netcap.capture.program.HookSpec;
 import io.netcap.capture.program.MbufLayout;
 import io.netcap.capture.program.ProgramConfig;
 import io.netcap.capture.session.CaptureRequest;
+import io.netcap.pcap.FileOutput;
 import io.netcap.pcap.OutputSpec;
+import io.netcap.pcap.PcapngSection;
 import io.netcap.pcap.ShellWords;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * How packets are taken and where they go: the options skb and dump share (a picocli mixin).
@@ -20,13 +24,44 @@ import picocli.CommandLine.Option;
  */
 public final class CaptureOptions {
     @Option(names = {"-w", "--write-file"}, paramLabel = "FILE",
-            description = "write packets to a pcap file instead of showing them with tcpdump; "
-                    + "- writes the pcap to stdout (to pipe into tcpdump -r -), with every message on stderr")
+            description = "write packets to a pcap (or pcapng) file instead of showing them; "
+                    + "- writes the pcap to stdout (to pipe into tcpdump -r -; pcapng too), with every message on stderr")
     Path writeFile;
 
-    @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS", defaultValue = "-nn",
-            description = "flags for the tcpdump that shows packets, split like a shell would (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pcapng", description = "write -w as pcapng: per-interface blocks and each packet's hook,"
+            + " namespace, skb, CPU, drop reason, -S stack and notes as its comment (a name ending .pcapng says the same)")
+    boolean pcapng;
+
+    @Option(names = "-C", paramLabel = "SIZE", description = "as tcpdump: start a new -w file (FILE1, FILE2, ...) once"
+            + " the current one holds more than SIZE million bytes (or SIZE with k, m, g: KiB, MiB, GiB)")
+    String rotateSize;
+
+    /** tcpdump's -G, spelt out: netcap's -G is --gather. */
+    @Option(names = "--rotate-seconds", paramLabel = "SECONDS",
+            description = "as tcpdump's -G: start a new -w file every SECONDS;"
+            + " the -w name goes through strftime (e.g. out-%%H%%M%%S.pcap)")
+    Integer rotateSeconds;
+
+    @Option(names = "-W", paramLabel = "N", description = "as tcpdump: with -C, keep at most N files, reused in a ring;"
+            + " with --rotate-seconds alone, stop after N files")
+    Integer fileLimit;
+
+    @Option(names = "--write-file-rotate", paramLabel = "N", description = "keep only the last N packets and write"
+            + " them to -w when the capture ends (Ctrl-C, SIGTERM, -c, or an error)")
+    Integer keepLast;
+
+    @Option(names = "--decoder", paramLabel = "tcpdump|builtin", converter = DecoderConverter.class,
+            description = "what shows packets: tcpdump (the default where it is installed) or netcap's built-in"
+                    + " one-line decoder (used, with a notice, where tcpdump is not installed)")
+    OutputSpec.Decoder decoder;
+
+    @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS",
+            description = "flags for the tcpdump that shows packets, split like a shell would (default: -nn)")
     String tcpdumpFlags;
+
+    /** The subcommand this mixin is part of: its command line goes into a pcapng file's header. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = {"-s", "--capture-max-size"}, paramLabel = "BYTES", defaultValue = "1514",
             description = "bytes of each packet to capture, 1..65535 (default: ${DEFAULT-VALUE})")
@@ -96,17 +131,53 @@ public final class CaptureOptions {
         if (writeFile != null && writeFile.toString().isEmpty()) {
             throw CaptureException.usage("-w: empty file name; give a path, or - for stdout");
         }
-        List<String> flags;
-        try {
-            flags = ShellWords.split(tcpdumpFlags);
-        } catch (IllegalArgumentException e) {
-            throw CaptureException.usage("-t: " + e.getMessage());
+        List<String> flags = OutputSpec.DEFAULT_TCPDUMP_FLAGS;
+        if (tcpdumpFlags != null) {
+            if (decoder == OutputSpec.Decoder.BUILTIN) {
+                throw CaptureException.usage("-t passes flags to tcpdump; the built-in decoder takes none"
+                        + " (drop -t, or use --decoder tcpdump)");
+            }
+            try {
+                flags = ShellWords.split(tcpdumpFlags);
+            } catch (IllegalArgumentException e) {
+                throw CaptureException.usage("-t: " + e.getMessage());
+            }
         }
         try {
+            FileOutput files = new FileOutput(pcapng, rotateSize == null ? 0 : FileOutput.parseSize(rotateSize),
+                    atLeastOne("--rotate-seconds", rotateSeconds), atLeastOne("-W", fileLimit),
+                    atLeastOne("--write-file-rotate", keepLast), application());
             return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize, notes,
-                    color.colours(1), color.colours(2));
+                    color.colours(1), color.colours(2), files, decoder);
         } catch (IllegalArgumentException e) {
             throw CaptureException.usage(e.getMessage());
+        }
+    }
+
+    /** An option's count, 0 when not given; given, it must be at least 1. */
+    private static int atLeastOne(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(option + ": must be at least 1, not " + value);
+        }
+        return value == null ? 0 : value;
+    }
+
+    /** "netcap VERSION: netcap skb -f ... -w out.pcapng", for a pcapng file's section header. */
+    private String application() {
+        List<String> args = mixee == null ? List.of() : mixee.root().commandLine().getParseResult().originalArgs();
+        return PcapngSection.application(new Netcap.Version().getVersion()[0], args);
+    }
+
+    /** "tcpdump" or "builtin", any case; picocli reports anything else as a usage error. */
+    static final class DecoderConverter implements picocli.CommandLine.ITypeConverter<OutputSpec.Decoder> {
+        @Override
+        public OutputSpec.Decoder convert(String value) {
+            try {
+                return OutputSpec.Decoder.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("--decoder: '" + value
+                        + "' is not one of tcpdump, builtin");
+            }
         }
     }
 

@@ -3,8 +3,8 @@ package io.netcap.pcap;
 import java.io.IOException;
 
 /**
- * Where the capture loop hands packets: a pcap file, JSON lines, or tcpdump; the interface that
- * later outputs (pcapng, rotation, gather and extension output) implement.
+ * Where the capture loop hands packets: a pcap or pcapng file (or a series of them), JSON lines,
+ * tcpdump or the built-in display; the interface that later outputs implement.
  * The loop calls {@link #write} for every packet of a poll batch and {@link #flush} once per
  * batch, so implementations buffer and must not flush per packet.
  */
@@ -22,6 +22,14 @@ public interface PacketSink extends AutoCloseable {
      */
     default long buffered() {
         return 0;
+    }
+
+    /**
+     * Whether this sink takes no more packets, so that capturing on is pointless: tcpdump exited,
+     * or -W with --rotate-seconds made its last file. The capture loop asks after each batch and then stops.
+     */
+    default boolean finished() {
+        return false;
     }
 
     /** Flushes and releases the destination; calling it again does nothing. */

@@ -2,12 +2,7 @@ package io.netcap.pcap;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Streams packets as a classic pcap file: nanosecond magic 0xa1b23c4d, version 2.4, the snap
@@ -20,24 +15,19 @@ import java.util.Objects;
  * cut to it while len keeps the wire length, as libpcap itself does: a reader would cut them
  * anyway, silently.
  *
- * <p>Output goes through a 64 KiB buffer that reaches the stream only when it fills up, on
- * {@link #flush()} or on {@link #close()}; the capture loop flushes once per poll batch.
- * Not thread-safe: one capture loop owns a writer.
+ * <p>Output goes through a 64 KiB buffer ({@link RecordOutput}) that reaches the stream only in
+ * whole records, when it fills up, on {@link #flush()} or on {@link #close()}; the capture loop
+ * flushes once per poll batch. A file whose write fails (a full disk) is cut back to its last
+ * whole record, so it stays valid. Not thread-safe: one capture loop owns a writer.
  */
-public final class PcapWriter implements PacketSink {
-    static final int BUFFER_SIZE = 64 * 1024;
+public final class PcapWriter implements PacketFile {
+    static final int BUFFER_SIZE = RecordOutput.BUFFER_SIZE;
     /** The largest snap length netcap writes, and what it declares when not told otherwise. */
     public static final int MAX_SNAP_LENGTH = PcapFormat.SNAPLEN;
 
-    private final OutputStream out;
+    private final RecordOutput out;
     private final int snapLength;
-    /** What messages call the destination: the file's path, or "the output". */
-    private String target = "the output";
-    private final byte[] buf = new byte[BUFFER_SIZE];
-    private int pos;
     private long packetsWritten;
-    /** Packets with bytes still in buf: what a failing drain loses. */
-    private int buffered;
     private boolean closed;
 
     /** Writes to {@code out}, which this writer closes on {@link #close()}, with the largest snap length. */
@@ -52,18 +42,37 @@ public final class PcapWriter implements PacketSink {
      * @throws IllegalArgumentException if snapLength is out of range
      */
     public PcapWriter(OutputStream out, int snapLength) {
-        this.out = Objects.requireNonNull(out, "out");
+        this(RecordOutput.of(out), checkSnapLength(snapLength));
+    }
+
+    private PcapWriter(RecordOutput out, int snapLength) {
+        this.out = out;
+        this.snapLength = snapLength;
+        try {
+            out.begin(PcapFormat.FILE_HEADER_LENGTH);
+        } catch (IOException e) {
+            throw new IllegalStateException("a new buffer has room for the file header", e);
+        }
+        out.putInt(PcapFormat.MAGIC_NANOS);
+        out.putShort(PcapFormat.VERSION_MAJOR);
+        out.putShort(PcapFormat.VERSION_MINOR);
+        out.putInt(0); // thiszone: timestamps are UTC
+        out.putInt(0); // sigfigs: always 0 in practice
+        out.putInt(snapLength);
+        out.putInt(LinkType.ETHERNET);
+        out.end(false);
+    }
+
+    /** Writes to {@code out} (a file, a stream, or a test's destination). */
+    static PcapWriter over(RecordOutput out, int snapLength) {
+        return new PcapWriter(out, checkSnapLength(snapLength));
+    }
+
+    private static int checkSnapLength(int snapLength) {
         if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) {
             throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);
         }
-        this.snapLength = snapLength;
-        putInt(PcapFormat.MAGIC_NANOS);
-        putShort(PcapFormat.VERSION_MAJOR);
-        putShort(PcapFormat.VERSION_MINOR);
-        putInt(0); // thiszone: timestamps are UTC
-        putInt(0); // sigfigs: always 0 in practice
-        putInt(snapLength);
-        putInt(LinkType.ETHERNET);
+        return snapLength;
     }
 
     /**
@@ -74,39 +83,26 @@ public final class PcapWriter implements PacketSink {
      *                     {@code cannot write /nonexistent/x.pcap: No such file or directory}
      */
     public static PcapWriter open(Path path, int snapLength) throws IOException {
-        if (snapLength < 1 || snapLength > MAX_SNAP_LENGTH) { // before the file is created or truncated
-            throw new IllegalArgumentException("pcap snap length must be 1.." + MAX_SNAP_LENGTH + ", not " + snapLength);
-        }
-        PcapWriter w = new PcapWriter(openForWriting(path), snapLength);
-        w.target = path.toString();
+        checkSnapLength(snapLength); // before the file is created or truncated
+        PcapWriter w = new PcapWriter(RecordOutput.create(path), snapLength);
+        flushHeader(w.out);
+        return w;
+    }
+
+    /**
+     * The file header goes out at once: a path that opens but cannot be written (/proc/version,
+     * a full disk) is reported before any hook is attached, not at the first flush.
+     */
+    static void flushHeader(RecordOutput out) throws IOException {
         try {
-            // the file header goes out now: a path that opens but cannot be written (/proc/version,
-            // a full disk) is reported before any hook is attached, not at the first flush
-            w.flush();
+            out.flush();
         } catch (IOException e) {
             try {
-                w.out.close();
+                out.close();
             } catch (IOException ignored) {
                 // the write already failed; that is the error to report
             }
             throw e;
-        }
-        return w;
-    }
-
-    /** Opens {@code path} for writing, turning NIO's terse exceptions into one readable line. */
-    static OutputStream openForWriting(Path path) throws IOException {
-        try {
-            return Files.newOutputStream(path);
-        } catch (NoSuchFileException e) {
-            throw new IOException("cannot write " + path + ": No such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw new IOException("cannot write " + path + ": Permission denied", e);
-        } catch (FileSystemException e) {
-            String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw new IOException("cannot write " + path + ": " + reason, e);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -129,37 +125,44 @@ public final class PcapWriter implements PacketSink {
         int headerLen = Math.min(header, capLen); // -s below 14 cuts even the synthesised header
         int dataLen = capLen - headerLen;
 
-        ensureRoom(PcapFormat.RECORD_HEADER_LENGTH + header);
+        out.begin(PcapFormat.RECORD_HEADER_LENGTH + capLen);
         long ts = p.timestampNanos();
-        putInt((int) Math.floorDiv(ts, 1_000_000_000L));
-        putInt((int) Math.floorMod(ts, 1_000_000_000L));
-        putInt(capLen);
-        putInt(origLen);
-        if (header != 0) {
-            SyntheticEthernet.writeHeader(buf, pos, etherType);
-            pos += headerLen; // the rest of it, if cut, is overwritten by what follows
+        out.putInt((int) Math.floorDiv(ts, 1_000_000_000L));
+        out.putInt((int) Math.floorMod(ts, 1_000_000_000L));
+        out.putInt(capLen);
+        out.putInt(origLen);
+        if (headerLen != 0) {
+            out.putSyntheticEthernet(etherType, headerLen);
         }
-        putBytes(p.data(), p.offset(), dataLen);
+        out.putBytes(p.data(), p.offset(), dataLen);
+        out.end(true);
         packetsWritten++;
-        if (pos > 0) {
-            buffered++; // its last bytes are the last ones in buf
-        }
     }
 
     @Override
     public long buffered() {
-        return buffered;
+        return out.packetsBuffered();
     }
 
     /** Number of packet records written (or buffered) so far. */
+    @Override
     public long packetsWritten() {
         return packetsWritten;
     }
 
     @Override
+    public long size() {
+        return out.size();
+    }
+
+    @Override
+    public String name() {
+        return out.target();
+    }
+
+    @Override
     public void flush() throws IOException {
         ensureOpen();
-        drain();
         out.flush();
     }
 
@@ -169,64 +172,12 @@ public final class PcapWriter implements PacketSink {
             return;
         }
         closed = true;
-        try (OutputStream toClose = out) {
-            drain();
-            toClose.flush();
-        }
+        out.close();
     }
 
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new IOException("pcap writer is closed");
         }
-    }
-
-    private void drain() throws IOException {
-        if (pos > 0) {
-            int n = pos;
-            pos = 0; // a failed write must not make the next flush repeat half a buffer
-            try {
-                out.write(buf, 0, n);
-            } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
-            }
-        }
-        buffered = 0;
-    }
-
-    private void ensureRoom(int n) throws IOException {
-        if (buf.length - pos < n) {
-            drain();
-        }
-    }
-
-    private void putBytes(byte[] src, int off, int len) throws IOException {
-        if (len <= buf.length - pos) {
-            System.arraycopy(src, off, buf, pos, len);
-            pos += len;
-        } else {
-            // Too big for what is left: send the buffer, then the bytes without copying them.
-            drain();
-            if (len < buf.length / 2) {
-                System.arraycopy(src, off, buf, 0, len);
-                pos = len;
-            } else {
-                out.write(src, off, len);
-            }
-        }
-    }
-
-    private void putInt(int v) {
-        buf[pos] = (byte) v;
-        buf[pos + 1] = (byte) (v >>> 8);
-        buf[pos + 2] = (byte) (v >>> 16);
-        buf[pos + 3] = (byte) (v >>> 24);
-        pos += 4;
-    }
-
-    private void putShort(int v) {
-        buf[pos] = (byte) v;
-        buf[pos + 1] = (byte) (v >>> 8);
-        pos += 2;
     }
 }

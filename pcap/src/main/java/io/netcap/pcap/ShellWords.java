@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a command-line string into words the way a POSIX shell does, and does nothing else.
+ * Splits a command-line string into words the way a POSIX shell does, and does nothing else;
+ * and the reverse for one word ({@link #quote}).
  *
  * <p>This replaces handing user text to {@code bash -c}: the words go straight to
  * {@link ProcessBuilder}, so there is no expansion of any kind. {@code $VAR}, {@code $(...)},
@@ -104,5 +105,16 @@ public final class ShellWords {
         }
         throw new IllegalArgumentException(
                 "unterminated double quote at position " + open + " in: " + line);
+    }
+
+    /**
+     * {@code word} as a shell would read it back as one word: unchanged when it holds only
+     * characters no shell treats specially, else in single quotes (a quote inside as {@code '\''}).
+     */
+    public static String quote(String word) {
+        if (!word.isEmpty() && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "@%+=:,./_-".indexOf(c) >= 0)) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -6,11 +6,14 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
- * Opens where packets go: JSON lines on stdout (--json), a pcap file (-w) or a pcap stream on
- * stdout (-w -), or a tcpdump child that shows them. With -S each packet's stack follows it.
+ * Opens where packets go: JSON lines on stdout (--json); a pcap or pcapng file (-w), a series
+ * of them (-C, --rotate-seconds, -W), the last packets at the end (--write-file-rotate), or a stream on
+ * stdout (-w -); or a display: tcpdump, or the built-in decoder. With -S each packet's stack
+ * follows it (in a pcapng file, its comment carries it).
  */
 public final class Sinks {
     private Sinks() {
@@ -27,19 +30,71 @@ public final class Sinks {
 
     /** As {@link #open(OutputSpec, PrintWriter, PrintWriter)}, with -w - writing to {@code stdout}. */
     static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err) throws IOException {
+        return open(spec, stdout, out, err, TcpdumpDisplay.DEFAULT_EXECUTABLE, ZoneId.systemDefault());
+    }
+
+    /**
+     * As {@link #open(OutputSpec, OutputStream, PrintWriter, PrintWriter)}, with the display's
+     * tcpdump (looked up on PATH when a bare name) and the zone of --rotate-seconds file names and built-in times.
+     */
+    static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err, String tcpdump,
+                           ZoneId zone) throws IOException {
         if (spec.json()) {
             return new JsonSink(out, spec.jsonBytes());
         }
-        if (spec.pcapToStdout()) {
-            // stdout carries the pcap stream and nothing else: the stacks go to stderr
-            PcapWriter writer = new PcapWriter(stdout, spec.snapLength());
-            return spec.annotated() ? new AnnotatingSink(writer, err, spec.colourErr()) : writer;
-        }
         if (spec.writeFile() != null) {
-            PcapWriter writer = PcapWriter.open(spec.writeFile(), spec.snapLength());
-            return spec.annotated() ? new AnnotatingSink(writer, out, spec.colourOut()) : writer;
+            return openFile(spec, stdout, out, err, zone);
         }
-        return new DisplaySink(TcpdumpDisplay.start(spec.tcpdumpFlags(), out, err), spec.colourOut());
+        OutputSpec.Decoder decoder = spec.decoder();
+        if (decoder == null) {
+            if (TcpdumpDisplay.installed(tcpdump)) {
+                decoder = OutputSpec.Decoder.TCPDUMP;
+            } else if (spec.tcpdumpFlags().equals(OutputSpec.DEFAULT_TCPDUMP_FLAGS)) {
+                err.println("netcap: tcpdump is not installed; showing packets with the built-in decoder"
+                        + " (--decoder builtin)");
+                err.flush();
+                decoder = OutputSpec.Decoder.BUILTIN;
+            } else {
+                decoder = OutputSpec.Decoder.TCPDUMP; // -t asked for tcpdump: say that it is missing
+            }
+        }
+        if (decoder == OutputSpec.Decoder.BUILTIN) {
+            return new BuiltinDisplay(out, spec.colourOut(), zone);
+        }
+        return new DisplaySink(TcpdumpDisplay.start(tcpdump, spec.tcpdumpFlags(), out, err), spec.colourOut());
+    }
+
+    private static PacketSink openFile(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err,
+                                       ZoneId zone) throws IOException {
+        FileOutput f = spec.files();
+        int snap = spec.snapLength();
+        PcapngSection section = PcapngSection.ofThisMachine(f.application());
+        RotatingFiles.Opener opener = path -> f.pcapng() ? PcapngWriter.open(path, snap, section)
+                : PcapWriter.open(path, snap);
+        PacketFile file;
+        if (spec.pcapToStdout()) {
+            file = f.pcapng() ? new PcapngWriter(stdout, snap, section) : new PcapWriter(stdout, snap);
+        } else if (f.rotates()) {
+            if (f.rotateSeconds() > 0 && !StrftimeName.hasConversion(spec.writeFile().toString())) {
+                err.println("netcap: -w " + spec.writeFile() + " has no strftime conversion (such as %H%M%S):"
+                        + " each --rotate-seconds file will replace the one before");
+                err.flush();
+            }
+            file = new RotatingFiles(spec.writeFile().toString(), f, opener, err, zone,
+                    System.currentTimeMillis() * 1_000_000L);
+        } else {
+            file = opener.open(spec.writeFile());
+        }
+        PacketSink sink = file;
+        if (spec.annotatesFile()) {
+            // stdout carries the pcap stream with -w -, and nothing else: the stacks go to stderr
+            boolean toStderr = spec.pcapToStdout();
+            sink = new AnnotatingSink(file, f.rotates(), toStderr ? err : out, toStderr ? spec.colourErr() : spec.colourOut());
+        }
+        if (f.keepLast() > 0) {
+            sink = new KeepLastSink(sink, file.name(), f.keepLast(), err);
+        }
+        return sink;
     }
 
     /**
@@ -61,9 +116,12 @@ public final class Sinks {
         };
     }
 
-    /** True when the sink's consumer went away (tcpdump exited), so capturing is pointless. */
+    /**
+     * True when the sink takes no more packets (tcpdump exited, -W with --rotate-seconds made its last file),
+     * so capturing is pointless.
+     */
     public static boolean consumerGone(PacketSink sink) {
-        return sink instanceof DisplaySink d && !d.display.isRunning();
+        return sink.finished();
     }
 
     /** tcpdump shows the packets; each packet's stack (-S) and notes follow its lines. */
@@ -87,22 +145,30 @@ public final class Sinks {
         }
 
         @Override
+        public boolean finished() {
+            return !display.isRunning();
+        }
+
+        @Override
         public void close() throws IOException {
             display.close();
         }
     }
 
     /**
-     * With -w and -S (or notes): packets go to the file, their stacks and notes to stdout (to
-     * stderr with -w -), numbered like the file.
+     * With a pcap -w and -S (or notes): packets go to the file, their stacks and notes to stdout
+     * (to stderr with -w -), numbered like the file ("packet 3", or "packet 3 of out.pcap1"
+     * when files rotate).
      */
     private static final class AnnotatingSink implements PacketSink {
-        private final PcapWriter writer;
+        private final PacketFile writer;
+        private final boolean nameFiles;
         private final PrintWriter out;
         private final boolean colour;
 
-        AnnotatingSink(PcapWriter writer, PrintWriter out, boolean colour) {
+        AnnotatingSink(PacketFile writer, boolean nameFiles, PrintWriter out, boolean colour) {
             this.writer = writer;
+            this.nameFiles = nameFiles;
             this.out = out;
             this.colour = colour;
         }
@@ -114,7 +180,8 @@ public final class Sinks {
             if (lines.isEmpty()) {
                 return;
             }
-            out.println("packet " + writer.packetsWritten() + " at " + packet.hook()
+            out.println("packet " + writer.packetsWritten() + (nameFiles ? " of " + writer.name() : "")
+                    + " at " + packet.hook()
                     + (packet.device() == null || packet.device().isEmpty() ? "" : " dev " + packet.device()) + ":");
             lines.forEach(out::println);
         }
@@ -128,6 +195,11 @@ public final class Sinks {
         @Override
         public long buffered() {
             return writer.buffered();
+        }
+
+        @Override
+        public boolean finished() {
+            return writer.finished();
         }
 
         @Override

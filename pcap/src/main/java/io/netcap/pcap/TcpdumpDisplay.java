@@ -207,6 +207,12 @@ public final class TcpdumpDisplay implements PacketSink {
         return pb;
     }
 
+    /** Whether {@code executable} (a path, or a name looked up on PATH) can be run. */
+    public static boolean installed(String executable) {
+        Path binary = executable.contains("/") ? Path.of(executable) : onPath(executable);
+        return binary != null && Files.isExecutable(binary);
+    }
+
     private static Path onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {

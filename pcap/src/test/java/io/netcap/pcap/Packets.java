@@ -39,6 +39,54 @@ final class Packets {
         return new Bytes().raw(header).raw(payload).toArray();
     }
 
+    /** IPv4 with a chosen flags-and-fragment-offset field and total length (for fragments). */
+    static byte[] ipv4(String src, String dst, int protocol, int flagsAndOffset, int totalLength, byte[] payload) {
+        Bytes b = new Bytes();
+        b.u8(0x45).u8(0).u16(totalLength).u16(0x1234).u16(flagsAndOffset).u8(64).u8(protocol)
+                .u16(0).raw(address(src)).raw(address(dst));
+        byte[] header = b.toArray();
+        int sum = checksum(header);
+        header[10] = (byte) (sum >>> 8);
+        header[11] = (byte) sum;
+        return new Bytes().raw(header).raw(payload).toArray();
+    }
+
+    /** An IPv6 fragment header (8 bytes) then the fragment. */
+    static byte[] ipv6Fragment(int nextHeader, int offsetBytes, boolean more, byte[] payload) {
+        Bytes b = new Bytes();
+        b.u8(nextHeader).u8(0).u16(offsetBytes | (more ? 1 : 0)).u32(0xabcd).raw(payload);
+        return b.toArray();
+    }
+
+    /** TCP with every field chosen; {@code options} a multiple of 4 bytes. */
+    static byte[] tcp(int srcPort, int dstPort, int flags, long seq, long ack, int window, byte[] options,
+                      byte[] payload) {
+        Bytes b = new Bytes();
+        b.u16(srcPort).u16(dstPort).u32((int) seq).u32((int) ack)
+                .u8((5 + options.length / 4) << 4).u8(flags).u16(window).u16(0).u16(0).raw(options).raw(payload);
+        return b.toArray();
+    }
+
+    /** ICMP or ICMPv6 of any type: type, code, zero checksum, then {@code rest}. */
+    static byte[] icmp(int type, int code, byte[] rest) {
+        return new Bytes().u8(type).u8(code).u16(0).raw(rest).toArray();
+    }
+
+    static byte[] arpReply(String senderMac, String senderIp, String targetMac, String targetIp) {
+        Bytes b = new Bytes();
+        b.u16(1).u16(0x0800).u8(6).u8(4).u16(2).mac(senderMac).raw(address(senderIp))
+                .mac(targetMac).raw(address(targetIp));
+        return b.toArray();
+    }
+
+    /** Ethernet with an 802.1ad tag outside an 802.1Q tag. */
+    static byte[] qinq(String dstMac, String srcMac, int outerId, int innerId, int etherType, byte[] payload) {
+        Bytes b = new Bytes();
+        b.mac(dstMac).mac(srcMac).u16(0x88a8).u16(outerId & 0x0fff).u16(0x8100).u16(innerId & 0x0fff)
+                .u16(etherType).raw(payload);
+        return b.toArray();
+    }
+
     static byte[] ipv6(String src, String dst, int nextHeader, byte[] payload) {
         Bytes b = new Bytes();
         b.u32(0x60000000).u16(payload.length).u8(nextHeader).u8(64)
@@ -81,7 +129,7 @@ final class Packets {
         return java.util.Arrays.copyOf(packet, length);
     }
 
-    private static byte[] address(String literal) {
+    static byte[] address(String literal) {
         try {
             return InetAddress.getByName(literal).getAddress(); // literals only: no DNS
         } catch (UnknownHostException e) {

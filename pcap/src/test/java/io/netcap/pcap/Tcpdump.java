@@ -14,9 +14,22 @@ final class Tcpdump {
 
     /** stdout lines of {@code tcpdump -r file args...}; fails the test on a non-zero exit. */
     static List<String> read(Path file, String... args) throws IOException, InterruptedException {
+        return read(null, file, args);
+    }
+
+    /** As {@link #read(Path, String...)}, with tcpdump's times in UTC. */
+    static List<String> readUtc(Path file, String... args) throws IOException, InterruptedException {
+        return read("UTC", file, args);
+    }
+
+    private static List<String> read(String timeZone, Path file, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("tcpdump", "-r", file.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        if (timeZone != null) {
+            pb.environment().put("TZ", timeZone);
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

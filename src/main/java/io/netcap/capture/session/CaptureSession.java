@@ -133,7 +133,7 @@ final class CaptureSession implements AutoCloseable {
             sink.flush();
         } catch (IOException e) {
             if (!(watchStdout && StdoutReader.gone())) {
-                throw e;
+                throw CaptureException.runtime(e.getMessage(), e); // worded for the user already
             }
             readerLeft();
         }
