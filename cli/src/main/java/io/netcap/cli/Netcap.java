@@ -59,6 +59,11 @@ public final class Netcap implements Runnable {
         return cl;
     }
 
+    /** The command line with every subcommand: the model the man page and the completion are generated from. */
+    public static CommandLine commandLineForDocs() {
+        return commandLine(new String[0]);
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
@@ -87,11 +92,11 @@ public final class Netcap implements Runnable {
         return cl.execute(args);
     }
 
+    /** {@code --version}: netcap's version and git revision, and the libbpf, libpcap, kernel and JVM it runs with. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Netcap.class.getPackage().getImplementationVersion();
-            return new String[] {"netcap " + (v == null ? "(development build)" : v)};
+            return VersionReport.lines(BuildInfo.current()).toArray(String[]::new);
         }
     }
 }
