@@ -11,7 +11,7 @@ import java.util.Properties;
  * @param version  the project version, e.g. "0.2.0"; "unknown" when the jar has no build.properties
  *                 (classes run straight from an IDE)
  * @param revision the abbreviated commit, with "-dirty" when the work tree had uncommitted changes;
- *                 "unknown" for a build from a tree without .git (a source tarball)
+ *                 "unknown" for a build from a tree without .git (a source tarball): scripts/git-revision
  */
 record BuildInfo(String version, String revision) {
     private static final String RESOURCE = "build.properties";
@@ -30,14 +30,9 @@ record BuildInfo(String version, String revision) {
         return of(p);
     }
 
-    /** From the filtered properties: a value Maven left as ${...} (no git) counts as unknown. */
+    /** From the filtered properties: a value Maven left as ${...} (not filtered: an IDE's build) counts as unknown. */
     static BuildInfo of(Properties p) {
-        String version = known(p.getProperty("version"));
-        String revision = known(p.getProperty("revision"));
-        if (!revision.equals(UNKNOWN) && "true".equals(p.getProperty("dirty"))) {
-            revision += "-dirty";
-        }
-        return new BuildInfo(version, revision);
+        return new BuildInfo(known(p.getProperty("version")), known(p.getProperty("revision")));
     }
 
     private static String known(String value) {

@@ -7,25 +7,24 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class BuildInfoTest {
-    private static Properties props(String version, String revision, String dirty) {
+    private static Properties props(String version, String revision) {
         Properties p = new Properties();
         p.setProperty("version", version);
         p.setProperty("revision", revision);
-        p.setProperty("dirty", dirty);
         return p;
     }
 
     @Test
-    void aBuildFromGitHasItsRevisionMarkedDirtyWhenTheTreeWas() {
-        assertEquals(new BuildInfo("0.2.0", "32c85f0"), BuildInfo.of(props("0.2.0", "32c85f0", "false")));
-        assertEquals(new BuildInfo("0.2.0", "32c85f0-dirty"), BuildInfo.of(props("0.2.0", "32c85f0", "true")));
+    void theBuildsWordsAreTakenAsTheyAre() {
+        assertEquals(new BuildInfo("0.2.0", "32c85f0"), BuildInfo.of(props("0.2.0", "32c85f0")));
+        assertEquals(new BuildInfo("0.2.0", "32c85f0-dirty"), BuildInfo.of(props("0.2.0", "32c85f0-dirty")));
+        assertEquals(new BuildInfo("0.2.0", "unknown"), BuildInfo.of(props("0.2.0", "unknown")));
     }
 
     @Test
-    void aBuildWithoutGitLeavesThePlaceholdersWhichMeanUnknown() {
-        // what Maven's filtering leaves when git-commit-id found no .git
-        assertEquals(new BuildInfo("0.2.0", "unknown"),
-                BuildInfo.of(props("0.2.0", "${git.commit.id.abbrev}", "${git.dirty}")));
+    void unfilteredPlaceholdersOrNoPropertiesMeanUnknown() {
+        // what an IDE's build, which does not filter resources, leaves
+        assertEquals(new BuildInfo("unknown", "unknown"), BuildInfo.of(props("${project.version}", "${git.revision}")));
         assertEquals(new BuildInfo("unknown", "unknown"), BuildInfo.of(new Properties()));
     }
 
