@@ -19,7 +19,15 @@ import picocli.CommandLine.Command;
         versionProvider = Netcap.Version.class,
         description = "Capture packets inside the Linux kernel, at any hook that sees an sk_buff, "
                 + "or in user-space programs (DPDK mbufs, AF_XDP and other buffers), "
-                + "filtered with tcpdump expressions in the kernel.")
+                + "filtered with tcpdump expressions in the kernel.",
+        // in --help and, from there, the man page's EXIT STATUS (the same for every subcommand)
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:success, also when the reader of stdout left early (as | head does)",
+                "1:something went wrong while doing it: not root, a verifier rejection, an unwritable file, "
+                        + "a missing tool",
+                "2:a usage error: a bad option, filter or hook",
+                "130:stopped by SIGINT before capturing started, or by a second one while finishing (143: SIGTERM)"})
 public final class Netcap implements Runnable {
     /** Every subcommand's name, in the order help lists them. */
     static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "mbuf", "raw", "list", "help");

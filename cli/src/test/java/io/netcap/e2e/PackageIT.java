@@ -83,7 +83,7 @@ class PackageIT extends KernelTest {
         String page = run(Map.of("MANWIDTH", "200", "MANPAGER", "cat", "PAGER", "cat"), 60, "man", "-l",
                 MAN_PAGE.toString());
         for (String heading : List.of("NAME", "SYNOPSIS", "NETCAP SKB", "NETCAP DUMP", "NETCAP BACKTRACE",
-                "NETCAP MBUF", "NETCAP RAW", "NETCAP LIST", "EXAMPLES")) {
+                "NETCAP MBUF", "NETCAP RAW", "NETCAP LIST", "EXIT STATUS", "EXAMPLES")) {
             assertTrue(page.lines().anyMatch(l -> l.equals(heading)), heading + " missing from:\n" + page);
         }
         // the README's first example, in EXAMPLES

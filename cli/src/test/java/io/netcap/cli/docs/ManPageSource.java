@@ -68,11 +68,38 @@ final class ManPageSource {
 
     /** picocli's AsciiDoc page of one command, each section between "// tag::…[]" and "// end::…[]". */
     private static String generated(CommandSpec spec) {
+        headFooter(spec.usageMessage());
         StringWriter text = new StringWriter();
         try (PrintWriter out = new PrintWriter(text)) {
             ManPageGenerator.writeSingleManPage(out, spec);
         }
         return text.toString();
+    }
+
+    /**
+     * picocli's generator leaves out a footer without a footer heading, and netcap's commands
+     * start theirs with a line of their own ("", "Examples:", the commands): that line becomes
+     * the heading ("Notes" when there is none), so the page shows every line --help does. Only
+     * the model made for the page is changed.
+     */
+    static void headFooter(CommandLine.Model.UsageMessageSpec usage) {
+        if (!usage.footerHeading().isEmpty() || usage.footer().length == 0) {
+            return;
+        }
+        List<String> lines = new java.util.ArrayList<>(List.of(usage.footer()));
+        while (!lines.isEmpty() && lines.get(0).isBlank()) {
+            lines.remove(0);
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        String heading = "Notes";
+        if (lines.get(0).strip().endsWith(":")) {
+            heading = lines.remove(0).strip();
+            heading = heading.substring(0, heading.length() - 1);
+        }
+        usage.footerHeading(heading);
+        usage.footer(lines.toArray(String[]::new));
     }
 
     /** The text of one tagged section (empty when picocli wrote none, e.g. no positional arguments). */
@@ -84,8 +111,14 @@ final class ManPageSource {
             throw new IllegalStateException("picocli's man page has no section tagged " + name
                     + " (has picocli-codegen changed its format?)");
         }
-        return m.group(1).isBlank() ? "" : m.group(1).strip() + "\n\n";
+        if (m.group(1).isBlank()) {
+            return "";
+        }
+        // a heading taken from --help's ("Exit status:", with picocli's blank) is a man page's section title
+        return HEADING.matcher(m.group(1).strip()).replaceAll("== $1") + "\n\n";
     }
+
+    private static final Pattern HEADING = Pattern.compile("(?m)^==[ \\t]+(.*?):?[ \\t]*$");
 
     private static String examples(List<ReadmeExamples.Example> examples) {
         StringBuilder out = new StringBuilder("== Examples\n\n");

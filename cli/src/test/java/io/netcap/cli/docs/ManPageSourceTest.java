@@ -25,9 +25,13 @@ class ManPageSourceTest {
             String heading = "== NETCAP " + sub.getCommandName().toUpperCase() + "\n";
             int at = page.indexOf(heading);
             assertTrue(at > 0, heading + " missing");
-            // the next subcommand's section, or the examples after the last one
+            // the next subcommand's section, or the page's examples after the last one
             int next = page.indexOf("\n== NETCAP ", at + heading.length());
-            String section = page.substring(at, next > 0 ? next : page.indexOf("\n== Examples"));
+            String section = page.substring(at, next > 0 ? next : page.lastIndexOf("\n== Examples"));
+            // and every line of its footer (its examples) that --help shows
+            for (String line : sub.getCommandSpec().usageMessage().footer()) {
+                assertTrue(section.contains(line.strip().replaceAll(":$", "")), "'" + line + "' missing from " + heading);
+            }
             for (OptionSpec option : sub.getCommandSpec().options()) {
                 if (!option.hidden()) {
                     assertTrue(section.contains(option.longestName()), option.longestName() + " missing from " + heading);
@@ -41,8 +45,13 @@ class ManPageSourceTest {
         String page = ManPageSource.of(DocsGenerator.model(), "9.8.7", EXAMPLES);
         assertTrue(page.startsWith("= netcap(1)\n:doctype: manpage\n"), page);
         assertTrue(page.contains(":mansource: netcap 9.8.7\n"), page);
-        // the top command's own sections come first, from picocli
+        // the top command's own sections come first, from picocli, its exit codes too
         assertTrue(page.indexOf("== Synopsis") < page.indexOf("== NETCAP SKB"), page);
+        assertTrue(page.contains("\n== Exit status\n"), page);
+        assertTrue(page.indexOf("\n== Exit status\n") < page.indexOf("== NETCAP SKB"), page);
+        for (String code : DocsGenerator.model().getCommandSpec().usageMessage().exitCodeList().keySet()) {
+            assertTrue(page.contains("*" + code.strip() + "*::"), code + " missing");
+        }
         assertTrue(page.contains("== Examples\n\npass:c[See the C of process_raw(char *data, uint16_t len):]\n\n"
                 + "....\nnetcap skb -f tp_btf:x --dry-run\n....\n"), page);
     }
