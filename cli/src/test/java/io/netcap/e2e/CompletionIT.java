@@ -57,6 +57,8 @@ class CompletionIT {
         assertFalse(offered.contains("kfree_skb"), offered.toString());
         assertEquals(Set.of("netif_receive_skb_list_entry"),
                 complete("netcap skb --function=tracepoint:net:netif_receive_skb_l"));
+        // tp: is tracepoint: in short, and offered as typed
+        assertEquals(Set.of("netif_receive_skb_list_entry"), complete("netcap skb -f tp:net:netif_receive_skb_l"));
         // after a comma, the next hook of the list
         assertEquals(Set.of("kfree_skb"), complete("netcap dump -f tp_btf:net_dev_queue,tracepoint:skb:kfree"));
     }
