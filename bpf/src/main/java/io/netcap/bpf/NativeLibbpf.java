@@ -282,6 +282,12 @@ final class NativeLibbpf {
         // int libbpf_strerror(int err, char *buf, size_t size);
         int libbpf_strerror(int err, @Out byte[] buf, @size_t long size);
 
+        // __u32 libbpf_major_version(void);
+        @u_int32_t int libbpf_major_version();
+
+        // __u32 libbpf_minor_version(void);
+        @u_int32_t int libbpf_minor_version();
+
         // int libbpf_num_possible_cpus(void);
         int libbpf_num_possible_cpus();
 

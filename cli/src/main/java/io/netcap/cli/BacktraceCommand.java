@@ -30,6 +30,7 @@ public final class BacktraceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-f", "--function"}, paramLabel = "HOOKS", defaultValue = DEFAULT_HOOK,
+            completionCandidates = LiveCompletion.KernelHooks.class,
             description = "hooks, as netcap skb takes them (default: ${DEFAULT-VALUE}, the packet drop tracepoint)")
     String hooks;
 

@@ -36,7 +36,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-f", "--function"}, paramLabel = "HOOKS",
+    @Option(names = {"-f", "--function"}, paramLabel = "HOOKS", completionCandidates = LiveCompletion.KernelHooks.class,
             description = "capture at these hooks instead of the device layer (any form netcap skb takes)")
     String hooks;
 

@@ -19,7 +19,15 @@ import picocli.CommandLine.Command;
         versionProvider = Netcap.Version.class,
         description = "Capture packets inside the Linux kernel, at any hook that sees an sk_buff, "
                 + "or in user-space programs (DPDK mbufs, AF_XDP and other buffers), "
-                + "filtered with tcpdump expressions in the kernel.")
+                + "filtered with tcpdump expressions in the kernel.",
+        // in --help and, from there, the man page's EXIT STATUS (the same for every subcommand)
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:success, also when the reader of stdout left early (as | head does)",
+                "1:something went wrong while doing it: not root, a verifier rejection, an unwritable file, "
+                        + "a missing tool",
+                "2:a usage error: a bad option, filter or hook",
+                "130:stopped by SIGINT before capturing started, or by a second one while finishing (143: SIGTERM)"})
 public final class Netcap implements Runnable {
     /** Every subcommand's name, in the order help lists them. */
     static final List<String> SUBCOMMANDS = List.of("skb", "dump", "backtrace", "mbuf", "raw", "list", "help");
@@ -59,6 +67,11 @@ public final class Netcap implements Runnable {
         return cl;
     }
 
+    /** The command line with every subcommand: the model the man page and the completion are generated from. */
+    public static CommandLine commandLineForDocs() {
+        return commandLine(new String[0]);
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
@@ -87,11 +100,11 @@ public final class Netcap implements Runnable {
         return cl.execute(args);
     }
 
+    /** {@code --version}: netcap's version and git revision, and the libbpf, libpcap, kernel and JVM it runs with. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Netcap.class.getPackage().getImplementationVersion();
-            return new String[] {"netcap " + (v == null ? "(development build)" : v)};
+            return VersionReport.lines(BuildInfo.current()).toArray(String[]::new);
         }
     }
 }

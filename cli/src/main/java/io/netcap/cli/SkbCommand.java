@@ -23,6 +23,7 @@ public final class SkbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-f", "--function"}, required = true, paramLabel = "HOOKS",
+            completionCandidates = LiveCompletion.KernelHooks.class,
             description = "comma-separated hooks: tracepoint:CAT:EVENT (tp:), tp_btf:EVENT[@N], raw_tp:EVENT[@N], FUNC[@N]")
     String hooks;
 

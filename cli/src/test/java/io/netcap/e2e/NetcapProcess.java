@@ -67,6 +67,11 @@ final class NetcapProcess implements AutoCloseable {
         return new NetcapProcess(pb.start());
     }
 
+    /** netcap started by another command than java -jar, e.g. an installed /usr/bin/netcap. */
+    static NetcapProcess startCommand(List<String> command) throws IOException {
+        return new NetcapProcess(new ProcessBuilder(command).start());
+    }
+
     private Thread pump(java.io.InputStream in, StringBuffer into, boolean watchListening) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
