@@ -51,6 +51,7 @@ public final class CaptureOptions {
     Integer keepLast;
 
     @Option(names = "--decoder", paramLabel = "tcpdump|builtin", converter = DecoderConverter.class,
+            completionCandidates = Spellings.Decoders.class,
             description = "what shows packets: tcpdump (the default where it is installed) or netcap's built-in"
                     + " one-line decoder (used, with a notice, where tcpdump is not installed)")
     OutputSpec.Decoder decoder;
@@ -75,6 +76,7 @@ public final class CaptureOptions {
     int ringSizeMiB;
 
     @Option(names = "--transport", paramLabel = "ring|perf", converter = TransportConverter.class,
+            completionCandidates = Spellings.Transports.class,
             description = "how packets reach netcap: the BPF ring buffer (default where the kernel has it, 5.8+) or the per-CPU perf buffer")
     EventTransport transport;
 
@@ -85,6 +87,7 @@ public final class CaptureOptions {
     boolean jsonBytes;
 
     @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto", converter = ColorMode.Converter.class,
+            completionCandidates = Spellings.ColorModes.class,
             description = "when to use the colours chosen for netcap's own lines (--gather-output-color): only on a"
                     + " terminal (auto, the default), always, or never")
     ColorMode color;

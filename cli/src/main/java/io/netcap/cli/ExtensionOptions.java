@@ -26,6 +26,7 @@ public final class ExtensionOptions {
     Path action;
 
     @Option(names = {"--ext-output-color", "--user-output-color"}, paramLabel = "COLOR",
+            completionCandidates = Spellings.Colors.class,
             description = "colour of the --ext-action's lines: red, green, yellow, blue, purple or cyan (with --color)")
     String color;
 

@@ -36,16 +36,28 @@ public final class GatherOptions {
     boolean byPointer;
 
     @Option(names = "--gather-identity", paramLabel = "address+content|address|content",
-            converter = IdentityConverter.class, description = "how a packet is recognised at the later hooks: its "
+            converter = IdentityConverter.class, completionCandidates = Spellings.GatherIdentities.class,
+            description = "how a packet is recognised at the later hooks: its "
             + "address and invariant header fields (default), its address, or its header fields (for paths that copy it)")
     GatherIdentity identity;
 
     @Option(names = "--gather-output-color", paramLabel = "COLOR", converter = ColorConverter.class,
+            completionCandidates = Spellings.Colors.class,
             description = "colour of the delay lines: red|green|yellow|blue|purple|cyan (on a terminal; see --color)")
     TextColor color;
 
-    /** The settings, or null without --gather. */
-    GatherSettings settings() {
+    /**
+     * The settings, or null without --gather.
+     *
+     * @param filter the filter options: with -G, an expression of one number is most likely
+     *               tcpdump's {@code -G SECONDS} (rotation) written to netcap, whose -G is --gather
+     */
+    GatherSettings settings(FilterOptions filter) {
+        if (gather && filter.expressionWords.size() == 1 && filter.expressionWords.get(0).matches("\\d+")) {
+            throw CaptureException.usage("-G is netcap's --gather (as in netcap); to start a new file every "
+                    + filter.expressionWords.get(0) + " seconds as tcpdump's -G does, write --rotate-seconds "
+                    + filter.expressionWords.get(0));
+        }
         if (!gather) {
             String stray = timeoutSeconds != null ? "--gather-timeout" : bufferSize != null ? "--gather-buffer-size"
                     : byPointer ? "--gather-distinguish-by-pointer" : identity != null ? "--gather-identity"

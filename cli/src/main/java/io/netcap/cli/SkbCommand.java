@@ -72,7 +72,7 @@ public final class SkbCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fake = start != null && start.fakeHeaders;
         Integer skbDataOffset = start != null && start.skbData != null ? start.skbData.offset : null;
-        GatherSettings settings = gather.settings();
+        GatherSettings settings = gather.settings(filter);
         return CaptureRunner.run(options.request(hookOptions.parse(hooks), filter, device, skbDataOffset, fake, settings)
                         .withExtensions(extension.extensions()),
                 options.output(settings != null || extension.hasAction()), spec.commandLine().getOut(),

@@ -34,7 +34,7 @@ abstract class UserSpaceCommand implements Callable<Integer> {
 
     /** Captures at these -f points of this source, buffers of this link type, mbufs of this layout (null: chosen). */
     int capture(String points, PacketSource source, MbufLayout layout, int linkType) throws Exception {
-        GatherSettings settings = gather.settings();
+        GatherSettings settings = gather.settings(filter);
         return CaptureRunner.run(options.userRequest(process.points(points, source), filter, layout, linkType, settings)
                         .withExtensions(extension.extensions()),
                 options.output(settings != null || extension.hasAction()), spec.commandLine().getOut(),

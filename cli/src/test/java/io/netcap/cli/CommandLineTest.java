@@ -117,6 +117,38 @@ class CommandLineTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * What the bash completion offers for an option is what the option accepts: every static
+     * candidate goes through the option's own converter (a custom converter refuses the enum
+     * constant names picocli would offer by default).
+     */
+    @Test
+    void everyCompletionCandidateIsAcceptedByItsOption() throws Exception {
+        for (String name : Netcap.SUBCOMMANDS.subList(0, Netcap.SUBCOMMANDS.size() - 1)) {
+            CommandLine cl = Netcap.commandLine(new String[] {name}).getSubcommands().get(name);
+            for (picocli.CommandLine.Model.OptionSpec option : cl.getCommandSpec().options()) {
+                Iterable<String> candidates = option.completionCandidates();
+                if (candidates == null || candidates instanceof LiveCompletion) {
+                    continue;
+                }
+                for (String candidate : candidates) {
+                    if (option.converters().length > 0) {
+                        option.converters()[0].convert(candidate); // throws for a value it refuses
+                    } else if (option.type().isEnum()) {
+                        assertTrue(java.util.Arrays.stream(option.type().getEnumConstants())
+                                .anyMatch(c -> ((Enum<?>) c).name().equalsIgnoreCase(candidate)), name + " " + candidate);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void tcpdumpsRotationSpellingAfterGatherGetsAHint() {
+        assertUsage(run("skb", "-f", "tp:net:net_dev_queue,tp:net:netif_rx", "-w", "x.pcap", "-G", "60", "--dry-run"),
+                "--rotate-seconds 60");
+    }
+
     @Test
     void gatherOptionsAreCheckedBeforeAnythingLoads() {
         String two = "tp_btf:net_dev_queue,tp_btf:net_dev_start_xmit";
