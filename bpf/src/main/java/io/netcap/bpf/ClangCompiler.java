@@ -71,9 +71,15 @@ public final class ClangCompiler {
 
     /** The command line compiling {@code mainFile} in {@code sourceDir} into {@code output}. */
     public List<String> commandLine(Path sourceDir, String mainFile, Path output) {
+        return commandLine(sourceDir, mainFile, output, List.of());
+    }
+
+    /** As above, with {@code extraFlags} after netcap's own. */
+    public List<String> commandLine(Path sourceDir, String mainFile, Path output, List<String> extraFlags) {
         List<String> command = new ArrayList<>();
         command.add(clang);
         command.addAll(FLAGS);
+        command.addAll(extraFlags);
         command.add("-I" + sourceDir);
         command.add("-c");
         command.add(sourceDir.resolve(mainFile).toString());
@@ -92,16 +98,30 @@ public final class ClangCompiler {
 
     /** @param files file name → text, written side by side; {@code mainFile} must be one of them */
     public Compilation compile(String mainFile, Map<String, String> files) {
+        return compile(mainFile, files, List.of(), true);
+    }
+
+    /**
+     * @param extraFlags clang flags after netcap's own (part of the cache key)
+     * @param cacheable  false when the object depends on files the key cannot see (headers a
+     *                   user's C includes from its own directory): compiled every time
+     */
+    public Compilation compile(String mainFile, Map<String, String> files, List<String> extraFlags, boolean cacheable) {
         if (!files.containsKey(mainFile)) {
             throw new IllegalArgumentException("main file " + mainFile + " is not among " + files.keySet());
         }
         files.keySet().forEach(ClangCompiler::checkFileName);
-        String key = cacheKey(mainFile, files);
-        Path cached = cacheDir == null ? null : cacheDir.resolve(key + ".bpf.o");
+        Map<String, String> keyed = files;
+        if (!extraFlags.isEmpty()) {
+            keyed = new java.util.LinkedHashMap<>(files);
+            keyed.put("\0flags", String.join("\0", extraFlags)); // no file can have that name
+        }
+        String key = cacheKey(mainFile, keyed);
+        Path cached = cacheDir == null || !cacheable ? null : cacheDir.resolve(key + ".bpf.o");
         if (cached != null && Files.isRegularFile(cached)) {
             try {
                 byte[] object = Files.readAllBytes(cached);
-                List<String> command = commandLine(Path.of("<sources>"), mainFile, cached);
+                List<String> command = commandLine(Path.of("<sources>"), mainFile, cached, extraFlags);
                 return new Compilation(object, true, command, key);
             } catch (IOException e) {
                 // An unreadable cache entry is just a miss.
@@ -114,7 +134,7 @@ public final class ClangCompiler {
                 Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }
             Path output = dir.resolve("out.o");
-            List<String> command = commandLine(dir, mainFile, output);
+            List<String> command = commandLine(dir, mainFile, output, extraFlags);
             Result result = run(command);
             if (result.exitCode != 0) {
                 throw new ClangException("clang failed to compile " + mainFile, firstErrors(result.output), result.output);

@@ -30,7 +30,8 @@ import java.util.Map;
  */
 public final class ExtensionDecoder {
     /** Far above what anyone prints per packet; the event carries the struct through the ring buffer. */
-    public static final int MAX_STRUCT_BYTES = 4096;
+    /** As netcap_ext.h asserts: clang's BPF back end zeroes at most 1024 bytes inline. */
+    public static final int MAX_STRUCT_BYTES = 1024;
 
     private final BtfValueType.Struct struct;
     private final ExtensionSource action;
@@ -208,7 +209,8 @@ public final class ExtensionDecoder {
             out.append('}');
         } else {
             long v = bits(b, bit, bitSize, t.size());
-            out.append(f != null ? f.formatNumber(v, t.size()) : scalarText(t, v, bitSize));
+            boolean signedType = t instanceof BtfValueType.Int i ? i.signed() : t instanceof BtfValueType.Enum e && e.signed();
+            out.append(f != null ? f.formatNumber(v, t.size(), signedType) : scalarText(t, v, bitSize));
         }
     }
 

@@ -2,7 +2,8 @@ package io.netcap.capture.extension;
 
 import io.netcap.capture.CaptureException;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,14 +50,20 @@ public record ExtensionSource(ExtensionKind kind, Path path, String text, String
             if (Files.isDirectory(path)) {
                 throw CaptureException.usage(kind.option() + " " + file + ": is a directory; give a C file");
             }
-            if (Files.size(path) > MAX_BYTES) {
+            // Read at most one byte past the bound: a device such as /dev/zero has no size to ask
+            // for and no end, and a pipe (<(…)) has no size either.
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
+            if (bytes.length > MAX_BYTES) {
                 throw CaptureException.usage(kind.option() + " " + file + ": larger than " + (MAX_BYTES >> 20)
                         + " MiB; is it the C file?");
             }
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw CaptureException.usage(kind.option() + " " + file + ": no such file");
-        } catch (MalformedInputException e) {
+        } catch (CharacterCodingException e) {
             throw CaptureException.usage(kind.option() + " " + file + ": not a UTF-8 text file; give a C file");
         } catch (IOException e) {
             throw CaptureException.usage(kind.option() + " " + file + ": cannot read it: " + e.getMessage());
@@ -78,7 +85,8 @@ public record ExtensionSource(ExtensionKind kind, Path path, String text, String
                     + kind.signature(kind.functionNames().get(0)));
         }
         if (defined.size() > 1) {
-            throw CaptureException.usage(kind.option() + " " + path + ": defines both " + names + "; keep one");
+            throw CaptureException.usage(kind.option() + " " + path + ": defines both " + String.join(" and ", kind.functionNames())
+                    + "; keep one");
         }
         if (kind == ExtensionKind.ACTION && !ACTION_STRUCT.matcher(code).find()) {
             throw CaptureException.usage(kind.option() + " " + path + ": defines no struct " + ExtensionKind.ACTION_STRUCT

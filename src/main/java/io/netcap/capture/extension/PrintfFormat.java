@@ -120,8 +120,18 @@ final class PrintfFormat {
 
     /**
      * A number of {@code size} bytes whose bits are {@code bits} (its low {@code size * 8} bits
-     * count): d and i read them as signed, u x X o as unsigned, c as a character, p as an address.
+     * count), of a signed type or not: d and i read them as signed, u x X o as unsigned, c as a
+     * character, p as an address. As C's printf sees a field narrower than int, after promotion
+     * to int: an unsigned char or short stays non-negative under %d (a u16 port 40000 is 40000).
      */
+    String formatNumber(long bits, int size, boolean signedType) {
+        if (size < 4 && !signedType) {
+            return formatNumber(bits & ((1L << (8 * size)) - 1), 4);
+        }
+        return formatNumber(bits, size);
+    }
+
+    /** As {@link #formatNumber(long, int, boolean)} for a signed type (or one int-sized or wider). */
     String formatNumber(long bits, int size) {
         if (conversion == 's') {
             throw new IllegalStateException("%s formats char arrays");

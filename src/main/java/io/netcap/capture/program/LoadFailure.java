@@ -35,7 +35,11 @@ final class LoadFailure {
         Matcher tooComplex = TOO_COMPLEX.matcher(log);
         if (tooComplex.find()) {
             return "the capture program" + where + " is too complex for the kernel's verifier (" + tooComplex.group(1)
-                    .strip().replaceAll("\\.$", "") + "); a shorter filter expression may load";
+                    .strip().replaceAll("\\.$", "") + "); " + (extensions != null && extensions.any()
+                    ? "look for a loop in " + extensions.sources().stream().map(s -> s.displayPath())
+                            .collect(java.util.stream.Collectors.joining(" or "))
+                            + " whose bound the verifier cannot see, or shorten the filter expression"
+                    : "a shorter filter expression may load");
         }
         if (log.isEmpty() && e.errno() == E2BIG) {
             return "the capture program" + where + " is too large for the kernel (" + e.libbpfMessage()

@@ -110,7 +110,12 @@ public final class ProgramLoader {
 
     static ClangCompiler.Compilation compile(ClangCompiler clang, CaptureProgram program) {
         try {
-            return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program));
+            Extensions ext = program.extensions();
+            if (!ext.any()) {
+                return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program));
+            }
+            return clang.compile(program.kind().mainFile(), ProgramGenerator.generate(program), ext.clangFlags(),
+                    !ext.includesOwnHeaders());
         } catch (ClangException e) {
             if (program.extensions().any() && !e.output().isEmpty()) {
                 throw ExtensionErrors.compileFailure(e, program.extensions());

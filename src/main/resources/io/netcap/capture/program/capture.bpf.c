@@ -45,8 +45,26 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* ---- the user's extension C ---- */
 #if NETCAP_EXT_FILTER || NETCAP_EXT_ACTION
-/* netcap's examples call bpf_trace_printk(fmt, args...) as BCC does: libbpf's bpf_printk sizes the format */
-#define bpf_trace_printk(fmt, ...) bpf_printk(fmt, ##__VA_ARGS__)
+/*
+ * netcap's examples call bpf_trace_printk(fmt, args...) as BCC does, where libbpf's helper wants
+ * (fmt, fmt_size, args...): the name becomes a macro that sizes the format. libbpf's own
+ * bpf_printk reaches the helper through that name too, which the macro would now send back into
+ * bpf_printk (a macro is not expanded inside itself: bpf_printk would be left an undefined
+ * function), so bpf_printk is defined again here to call the helper by its number, as
+ * bpf_helper_defs.h declares it (BPF_FUNC_trace_printk, 6), and bpf_trace_vprintk by name for
+ * more than three arguments, as libbpf picks.
+ */
+#define netcap_trace_printk_helper ((long (*)(const char *, __u32, ...))6)
+#define netcap_printk(fmt, args...) ({ \
+	static const char ____netcap_fmt[] = fmt; \
+	netcap_trace_printk_helper(____netcap_fmt, sizeof(____netcap_fmt), ##args); \
+})
+#define netcap_pick_printk(...) ___bpf_nth(_, ##__VA_ARGS__, __bpf_vprintk, __bpf_vprintk, __bpf_vprintk, \
+	__bpf_vprintk, __bpf_vprintk, __bpf_vprintk, __bpf_vprintk, __bpf_vprintk, __bpf_vprintk, netcap_printk, \
+	netcap_printk, netcap_printk, netcap_printk)
+#undef bpf_printk
+#define bpf_printk(fmt, args...) netcap_pick_printk(args)(fmt, ##args)
+#define bpf_trace_printk(fmt, args...) bpf_printk(fmt, ##args)
 #endif
 @@EXT_SOURCES@@
 /* ---- end of the user's extension C ---- */

@@ -49,6 +49,14 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&NETCAP_EXT_ACTION_FN),
 	       "netcap-usage: the action must be static inline int " NETCAP_EXT_STR(NETCAP_EXT_ACTION_FN)
 	       "(void *ext, void *pkt, u32 pkt_len, struct xcap_user_extend *user, u16 trace_index)");
 
+/*
+ * 1024 bytes at most: the action's area is zeroed before each call with __builtin_memset, which
+ * clang's BPF back end expands inline and refuses beyond 1024 bytes. ExtensionDecoder has the same bound.
+ */
+_Static_assert(sizeof(struct xcap_user_extend) <= 1024,
+	       "netcap-usage: struct xcap_user_extend is larger than the 1024 bytes netcap sends with each packet");
+_Static_assert(sizeof(struct xcap_user_extend) > 0, "netcap-usage: struct xcap_user_extend has no fields to print");
+
 /* The struct in the event, padded to 8 bytes so the packet's bytes after it stay 8-byte aligned. */
 union netcap_ext_area {
 	struct xcap_user_extend user;

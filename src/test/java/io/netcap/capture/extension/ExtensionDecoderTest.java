@@ -147,7 +147,7 @@ class ExtensionDecoderTest {
         assertUsage("struct xcap_user_extend { int a; // format: %f\n};\n", "struct xcap_user_extend sample = { 1 };\n",
                 "has %f");
         assertUsage("struct xcap_user_extend { char big[5000]; };\n", "struct xcap_user_extend sample = { \"x\" };\n",
-                "is 5000 bytes; netcap sends at most 4096");
+                "is 5000 bytes; netcap sends at most 1024");
     }
 
     private static void assertUsage(String struct, String sample, String expected) {

@@ -71,4 +71,13 @@ class PrintfFormatTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PrintfFormat.parse(format));
         assertTrue(e.getMessage().contains(expected), format + ": " + e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void unsignedFieldsNarrowerThanIntStayNonNegativeUnderD() {
+        PrintfFormat d = PrintfFormat.parse("%d");
+        org.junit.jupiter.api.Assertions.assertEquals("40000", d.formatNumber(40000, 2, false));
+        org.junit.jupiter.api.Assertions.assertEquals("200", d.formatNumber(200, 1, false));
+        org.junit.jupiter.api.Assertions.assertEquals("-56", d.formatNumber(200, 1, true), "a signed char");
+        org.junit.jupiter.api.Assertions.assertEquals("-1", d.formatNumber(0xffffffffL, 4, false), "an unsigned int, as C prints it");
+    }
 }
