@@ -32,7 +32,7 @@ public final class CaptureOptions {
             + " namespace, skb, CPU, drop reason, -S stack and notes as its comment (a name ending .pcapng says the same)")
     boolean pcapng;
 
-    @Option(names = "-C", paramLabel = "SIZE", description = "as tcpdump: start a new -w file (FILE1, FILE2, ...) once"
+    @Option(names = {"-C", "--file-size"}, paramLabel = "SIZE", description = "as tcpdump: start a new -w file (FILE1, FILE2, ...) once"
             + " the current one holds more than SIZE million bytes (or SIZE with k, m, g: KiB, MiB, GiB)")
     String rotateSize;
 
@@ -42,7 +42,7 @@ public final class CaptureOptions {
             + " the -w name goes through strftime (e.g. out-%%H%%M%%S.pcap)")
     Integer rotateSeconds;
 
-    @Option(names = "-W", paramLabel = "N", description = "as tcpdump: with -C, keep at most N files, reused in a ring;"
+    @Option(names = {"-W", "--file-count"}, paramLabel = "N", description = "as tcpdump: with -C, keep at most N files, reused in a ring;"
             + " with --rotate-seconds alone, stop after N files")
     Integer fileLimit;
 

@@ -18,7 +18,14 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         PrintWriter err = e.getCommandLine().getErr();
         // picocli starts the messages of argument groups with its own "Error: "
         String message = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^Error: ", "");
+        // picocli names Java types ("'abc' is not a long"): say what the option wants instead
+        message = message.replaceAll("is not an? (long|int|integer|short)\\b", "is not a whole number")
+                .replaceAll("is not an? (double|float)\\b", "is not a number");
         err.println("netcap: " + message);
+        if (message.startsWith("Unknown option: '-G'")) {
+            err.println("netcap: tcpdump's -G (a new -w file every N seconds) is --rotate-seconds N in netcap,"
+                    + " whose -G is --gather (skb, mbuf, raw)");
+        }
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
         return USAGE;
     }

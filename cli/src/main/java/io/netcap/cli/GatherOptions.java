@@ -54,7 +54,7 @@ public final class GatherOptions {
      */
     GatherSettings settings(FilterOptions filter) {
         if (gather && filter.expressionWords.size() == 1 && filter.expressionWords.get(0).matches("\\d+")) {
-            throw CaptureException.usage("-G is netcap's --gather (as in netcap); to start a new file every "
+            throw CaptureException.usage("-G is --gather here, as in ByteDance's netcap; to start a new file every "
                     + filter.expressionWords.get(0) + " seconds as tcpdump's -G does, write --rotate-seconds "
                     + filter.expressionWords.get(0));
         }

@@ -33,20 +33,31 @@ function _netcap_reply() {
 }
 
 # Kernel hooks as -f takes them: what `netcap list --json` lists (as root that includes the
-# tracepoint:CAT:EVENT forms, which need tracefs), read once per shell. A comma-separated list
-# is completed after its last comma; fentry:, kprobe: and tp: prefixes are offered with the names
-# they can take.
+# tracepoint:CAT:EVENT forms, which need tracefs), read once per shell, in the shell itself (the
+# completion reads the candidates through a process substitution, a subshell, whose variables
+# do not outlive it). Function hooks (no prefix) are left out where the kernel can attach
+# neither fentry nor kprobes: `netcap list` says so as functions_refused.
+function _netcap_fill_hooks_cache() {
+  local netcap=$1 json
+  [[ -n ${_netcap_hooks_cache:-} ]] && return 0
+  type -P -- "$netcap" >/dev/null || netcap=netcap
+  json=$(timeout 20 "$netcap" list --json 2>/dev/null)
+  _netcap_hooks_cache=$(sed -n 's/^ *"hooks" : \[\(.*\)\],\{0,1\}$/\1/p' <<< "$json" | tr ',' '\n' \
+    | sed 's/^ *"//; s/" *$//' | grep -v '^$')
+  if [[ $json == *'"functions_refused"'* ]]; then
+    _netcap_hooks_cache=$(grep ':' <<< "$_netcap_hooks_cache")
+  fi
+}
+
+# The hooks for the word being completed. A comma-separated list is completed after its last
+# comma; fentry:, kprobe: and tp: prefixes are offered with the names they can take.
 function _netcap_live_hooks() {
   local netcap=$1 cur=$2 head="" last hook
   if [[ $cur == *,* ]]; then
     head=${cur%,*},
   fi
   last=${cur##*,}
-  if [[ -z ${_netcap_hooks_cache:-} ]]; then
-    type -P -- "$netcap" >/dev/null || netcap=netcap
-    _netcap_hooks_cache=$(timeout 20 "$netcap" list --json 2>/dev/null \
-      | sed -n 's/^ *"hooks" : \[\(.*\)\],\{0,1\}$/\1/p' | tr ',' '\n' | sed 's/^ *"//; s/" *$//' | grep -v '^$')
-  fi
+  _netcap_fill_hooks_cache "$netcap"
   while IFS= read -r hook; do
     printf '%s\n' "$head$hook"
     case $hook in
@@ -102,6 +113,9 @@ function _netcap_complete() {
   if [[ -n $sub && -n $kind ]]; then
     # no file names when there is no such value (compopt fails outside a real completion: a test)
     compopt +o default 2>/dev/null || true
+    if [[ $kind == hooks ]]; then
+      _netcap_fill_hooks_cache "${_netcap_words[0]}"
+    fi
     _netcap_reply "$cur" < <("_netcap_live_$kind" "${_netcap_words[0]}" "$cur")
     return 0
   fi
