@@ -84,12 +84,24 @@ class CompletionIT {
      * What bash offers for {@code line} typed up to the cursor (the line's end). COMP_WORDS is
      * split as bash splits it: at blanks, and ':' and '=' (in COMP_WORDBREAKS) are words of their own.
      */
+    /** Tab pressed twice in one shell: netcap list runs once (the list is kept in the shell, not a subshell). */
+    @Test
+    void theHookListIsReadOncePerShell() throws Exception {
+        assertEquals(Set.of("net_dev_queue"), complete("netcap skb -f tp_btf:net_dev_q", 3));
+        assertEquals(1, Files.readAllLines(dir.resolve("calls")).size(), "netcap runs for the first Tab only");
+    }
+
     private Set<String> complete(String line) throws IOException, InterruptedException {
+        return complete(line, 1);
+    }
+
+    /** As {@link #complete(String)}, asking {@code times} times in the same shell. */
+    private Set<String> complete(String line, int times) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path netcap = bin.resolve("netcap");
         if (!Files.exists(netcap)) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            Files.writeString(netcap, "#!/bin/sh\nexec '" + java + "' " + NetcapProcess.JAVA_OPTIONS + " -jar '"
+            Files.writeString(netcap, "#!/bin/sh\necho \"$*\" >> '" + dir.resolve("calls") + "'\nexec '" + java + "' " + NetcapProcess.JAVA_OPTIONS + " -jar '"
                     + NetcapProcess.JAR.toAbsolutePath() + "' \"$@\"\n");
             Files.setPosixFilePermissions(netcap, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -105,8 +117,10 @@ class CompletionIT {
             script.append(' ').append(quote(w));
         }
         script.append(" )\nCOMP_CWORD=").append(words.size() - 1).append('\n');
-        script.append("COMPREPLY=()\n");
-        script.append("\"$fn\" netcap \"${COMP_WORDS[COMP_CWORD]}\" \"${COMP_WORDS[COMP_CWORD-1]}\"\n");
+        for (int i = 0; i < times; i++) {
+            script.append("COMPREPLY=()\n");
+            script.append("\"$fn\" netcap \"${COMP_WORDS[COMP_CWORD]}\" \"${COMP_WORDS[COMP_CWORD-1]}\"\n");
+        }
         script.append("printf '%s\\n' \"${COMPREPLY[@]}\"\n");
         ProcessBuilder pb = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", script.toString());
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
