@@ -43,6 +43,8 @@ public final class Gatherer {
         final long[] times;
         final int[] cpus;
         final String[] reasons;
+        /** Per later hook, what else its event carried (an --ext-action's fields), or null. */
+        final List<?>[] notes;
         final HopStatus[] status;
         int seen = 1;
         boolean finished;
@@ -53,6 +55,7 @@ public final class Gatherer {
             this.times = new long[hooks];
             this.cpus = new int[hooks];
             this.reasons = new String[hooks];
+            this.notes = new List<?>[hooks];
             this.status = new HopStatus[hooks];
             java.util.Arrays.fill(cpus, -1);
             times[0] = time;
@@ -128,6 +131,7 @@ public final class Gatherer {
         entry.times[hook] = monotonicNanos;
         entry.cpus[hook] = packet.cpu();
         entry.reasons[hook] = packet.reason() == null ? null : packet.reasonLabel() + " " + packet.reason();
+        entry.notes[hook] = packet.notes().isEmpty() ? null : packet.notes();
         entry.status[hook] = HopStatus.SEEN;
         if (++entry.seen == hooks.size()) {
             travelling.remove(key);
@@ -267,7 +271,7 @@ public final class Gatherer {
     }
 
     private void emit(Entry e) {
-        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.cpus, e.reasons, e.status, settings);
+        GatherNote note = new GatherNote(hooks, e.head.timestampNanos(), e.times, e.cpus, e.reasons, e.notes, e.status, settings);
         if (out.test(e.head.withNotes(List.of(note)))) {
             stats.record(e.times, e.status);
         }

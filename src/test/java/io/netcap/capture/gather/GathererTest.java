@@ -260,6 +260,34 @@ class GathererTest {
         assertEquals("NETFILTER_DROP", json(written.get(0)).get(2).get("drop_reason").asText());
     }
 
+    @Test
+    void whatALaterHooksEventCarriedIsShownUnderItsLine() throws IOException {
+        PacketNote ext = new PacketNote() {
+            @Override
+            public List<String> lines() {
+                return List.of("\text: reason=NO_SOCKET idx=1");
+            }
+
+            @Override
+            public String jsonField() {
+                return "ext";
+            }
+
+            @Override
+            public void writeJsonValue(JsonGenerator g) throws IOException {
+                g.writeStartObject();
+                g.writeNumberField("idx", 1);
+                g.writeEndObject();
+            }
+        };
+        Gatherer g = new Gatherer(HOOKS.subList(0, 2), GatherSettings.of(GatherIdentity.ADDRESS, 2, 64, null), out::add);
+        g.accept(0, 0, 0xa, udp(1, 0));
+        g.accept(1 * MS, 1, 0xa, udp(1, 0).withNotes(List.of(ext)));
+        assertEquals(List.of("\t[2] tracepoint:net:net_dev_start_xmit  +1.000 ms", "\t    ext: reason=NO_SOCKET idx=1"),
+                note(out.get(0)).lines());
+        assertEquals(1, json(out.get(0)).get(1).get("ext").get("idx").asInt());
+    }
+
     /**
      * Events of one packet read from two CPUs arrive out of order (a follow event before its
      * head); after the stream's re-ordering the gatherer loses none of them.
