@@ -65,11 +65,22 @@ final class PacketLine {
                 .append(String.format("%06d", Math.floorMod(ns, 1_000_000_000L) / 1000)).append(' ');
         byte[] data = p.bytes();
         int wire = p.wireLength();
-        if (p.linkType() == LinkType.ETHERNET) {
-            ethernet(sb, data, wire);
-        } else {
-            int version = data.length == 0 ? 0 : (data[0] & 0xf0) >>> 4;
-            network(sb, version == 4 ? ETHERTYPE_IPV4 : version == 6 ? ETHERTYPE_IPV6 : -1, data, 0, wire, null);
+        int start = sb.length();
+        try {
+            if (p.linkType() == LinkType.ETHERNET) {
+                ethernet(sb, data, wire);
+            } else {
+                int version = data.length == 0 ? 0 : (data[0] & 0xf0) >>> 4;
+                network(sb, version == 4 ? ETHERTYPE_IPV4 : version == 6 ? ETHERTYPE_IPV6 : -1, data, 0, wire, null);
+            }
+        } catch (RuntimeException e) {
+            // pcap4j throws more than IllegalRawDataException on bytes cut short (IllegalArgument,
+            // IndexOutOfBounds...): one packet it cannot read must not end the capture
+            if (sb.length() == start) {
+                sb.append("[|packet]");
+            } else {
+                sb.append(" [|").append(data.length < wire ? "cut at " + data.length + " bytes" : "malformed").append(']');
+            }
         }
         return sb.toString();
     }
@@ -82,7 +93,7 @@ final class PacketLine {
         EthernetPacket eth;
         try {
             eth = EthernetPacket.newPacket(data, 0, data.length);
-        } catch (IllegalRawDataException e) {
+        } catch (IllegalRawDataException | IllegalArgumentException e) {
             sb.append("[|ether]");
             return;
         }
@@ -92,7 +103,7 @@ final class PacketLine {
             Dot1qVlanTagPacket tag;
             try {
                 tag = Dot1qVlanTagPacket.newPacket(data, offset, data.length - offset);
-            } catch (IllegalRawDataException e) {
+            } catch (IllegalRawDataException | IllegalArgumentException e) {
                 break;
             }
             Dot1qVlanTagPacket.Dot1qVlanTagHeader h = tag.getHeader();
@@ -126,7 +137,7 @@ final class PacketLine {
                     }
                 }
             }
-        } catch (IllegalRawDataException e) {
+        } catch (IllegalRawDataException | IllegalArgumentException e) {
             sb.append(type == ETHERTYPE_IPV6 ? "IP6 " : type == ETHERTYPE_ARP ? "ARP, " : "IP ").append("[|")
                     .append(type == ETHERTYPE_IPV6 ? "ip6" : type == ETHERTYPE_ARP ? "arp" : "ip").append(']');
         }
@@ -230,7 +241,7 @@ final class PacketLine {
                     sb.append(src != null ? "  " : "").append("ip-proto-").append(protocol).append(' ').append(length);
                 }
             }
-        } catch (IllegalRawDataException e) {
+        } catch (IllegalRawDataException | IllegalArgumentException e) {
             if (src != null) {
                 sb.append(src).append(" > ").append(dst).append(':');
             }

@@ -140,7 +140,7 @@ final class RotatingFiles implements PacketFile {
 
     @Override
     public void flush() throws IOException {
-        if (!closed) {
+        if (!closed && !limitReached) { // past the limit the last file is already closed
             current.flush();
         }
     }

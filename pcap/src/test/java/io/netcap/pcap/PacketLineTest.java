@@ -225,4 +225,17 @@ class PacketLineTest {
                 CapturedPacket.of(T0, LinkType.ETHERNET, frame.length, cut, 0, cut.length));
         assertTrue(line.endsWith("[|tcp]"), line);
     }
+
+    /** Every packet of the corpus cut at every length (-s) gives a line; none ends the capture. */
+    @Test
+    void everyPacketCutAtEveryLengthStillGivesALine() {
+        PacketLine lines = new PacketLine(ZoneOffset.UTC);
+        for (Row row : corpus()) {
+            for (int n = 0; n <= row.bytes().length; n++) {
+                byte[] cut = java.util.Arrays.copyOf(row.bytes(), n);
+                String line = lines.format(CapturedPacket.of(T0, row.linkType(), row.bytes().length, cut, 0, n));
+                assertTrue(!line.isBlank(), row + " at " + n);
+            }
+        }
+    }
 }

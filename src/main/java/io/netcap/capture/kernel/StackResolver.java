@@ -9,6 +9,12 @@ import java.util.List;
 /**
  * Reads a packet's kernel stack from the stack map, symbolises it, and frees the map entry at
  * once: the original tool never freed them, so the map filled and stacks came out empty.
+ *
+ * <p>bpf_get_stackid gives identical stacks the same id, so packets that took the same path
+ * share one entry, and the second finds it already freed by the first. Its stack is the one
+ * last read under that id: an id is a hash bucket that holds one stack at a time, and a
+ * different stack could only have taken the bucket after the free, in which case the map would
+ * hold it. So the last stack read is kept per id (a bounded cache) and given out then.
  */
 public final class StackResolver {
     static final int MAX_DEPTH = 127;
@@ -17,6 +23,13 @@ public final class StackResolver {
     private final KernelSymbols symbols;
     private final byte[] key = new byte[4];
     private final byte[] value = new byte[MAX_DEPTH * 8];
+    /** The stack last read under each id, for packets that shared it (see the class comment). */
+    private final java.util.Map<Integer, List<String>> lastRead = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, List<String>> eldest) {
+            return size() > 4096;
+        }
+    };
 
     public StackResolver(BpfMap stacks, KernelSymbols symbols) {
         this.stacks = stacks;
@@ -33,9 +46,11 @@ public final class StackResolver {
         }
         List<String> frames = read(stackId, symbols::symbolize);
         if (frames == null) {
-            return List.of("[stack " + stackId + " missing from the stack map]");
+            List<String> shared = lastRead.get(stackId);
+            return shared != null ? shared : List.of("[stack " + stackId + " missing from the stack map]");
         }
         stacks.delete(key);
+        lastRead.put(stackId, frames);
         return frames;
     }
 

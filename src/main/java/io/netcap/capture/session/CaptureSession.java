@@ -148,7 +148,8 @@ final class CaptureSession implements AutoCloseable {
             sink.close();
         } catch (IOException e) {
             if (!readerGone) {
-                throw e;
+                // the writers word it for the user already ("cannot write F: reason; …")
+                throw CaptureException.runtime(e.getMessage(), e);
             }
         }
     }
@@ -221,7 +222,8 @@ final class CaptureSession implements AutoCloseable {
             sink.write(p);
         } catch (IOException ex) {
             if (!(watchStdout && StdoutReader.gone())) {
-                throw CaptureException.runtime("cannot write packet: " + ex.getMessage(), ex);
+                String m = String.valueOf(ex.getMessage());
+                throw CaptureException.runtime(m.startsWith("cannot write") ? m : "cannot write packet: " + m, ex);
             }
             readerLeft();
             notWritten++;
