@@ -65,6 +65,12 @@ final class KeepLastSink implements PacketSink {
             while (!last.isEmpty()) {
                 file.write(last.removeFirst());
             }
+        } catch (IOException e) {
+            // the file's own message counts what its failed write lost; the rest never got there
+            int rest = last.size();
+            last.clear();
+            throw rest == 0 ? e : new IOException(e.getMessage() + "; " + rest + " more of the last " + keep
+                    + " kept packets not written", e);
         } finally {
             file.close();
         }
