@@ -45,6 +45,23 @@ public final class ExtensionErrors {
             return new CaptureException(CaptureException.Kind.USAGE,
                     "the extension does not compile:\n" + String.join("\n", mine), e);
         }
+        for (ExtensionSource source : extensions.sources()) {
+            // a header the user's file includes, refused because vmlinux.h defines the same kernel types
+            Matcher included = Pattern.compile("(?m)^In file included from " + Pattern.quote(source.displayPath())
+                    + ":(\\d+):").matcher(output);
+            if (included.find() && output.contains("redefinition")) {
+                return CaptureException.usage(source.kind().option() + " " + source.displayPath() + ":" + included.group(1)
+                        + ": the header included there defines kernel types again that netcap's vmlinux.h already"
+                        + " gives every extension; remove that #include");
+            }
+            int open = braceBalance(source.text());
+            if (open != 0) {
+                return CaptureException.usage(source.kind().option() + " " + source.displayPath() + ": "
+                        + (open > 0 ? open + " '{' more than '}': a brace is left open"
+                        : -open + " '}' more than '{': a brace closes nothing") + ", so clang read on into netcap's"
+                        + " own C and stopped there");
+            }
+        }
         // clang stopped in netcap's own C, but only the user's can have changed it (a brace left open, a macro)
         // the generated files live in a temporary directory, which says nothing to the user
         List<String> first = e.diagnostics().lines().limit(6).map(l -> l.replaceAll("/\\S*netcap-clang-\\d+/", ""))
@@ -53,6 +70,32 @@ public final class ExtensionErrors {
         return new CaptureException(CaptureException.Kind.USAGE, files + " does not compile into netcap's program;"
                 + " clang stopped in netcap's part (an unclosed brace, or a macro named like one of netcap's?):\n"
                 + String.join("\n", first), e);
+    }
+
+    /** '{' minus '}' in C text, leaving out comments, string and character literals. */
+    static int braceBalance(String c) {
+        int balance = 0;
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            if (ch == '/' && i + 1 < c.length() && c.charAt(i + 1) == '/') {
+                int end = c.indexOf('\n', i);
+                i = end < 0 ? c.length() : end;
+            } else if (ch == '/' && i + 1 < c.length() && c.charAt(i + 1) == '*') {
+                int end = c.indexOf("*/", i + 2);
+                i = end < 0 ? c.length() : end + 1;
+            } else if (ch == '"' || ch == '\'') {
+                for (i++; i < c.length() && c.charAt(i) != ch && c.charAt(i) != '\n'; i++) {
+                    if (c.charAt(i) == '\\') {
+                        i++;
+                    }
+                }
+            } else if (ch == '{') {
+                balance++;
+            } else if (ch == '}') {
+                balance--;
+            }
+        }
+        return balance;
     }
 
     /**

@@ -53,4 +53,12 @@ class ExtensionErrorsTest {
                 "the last line quoted is netcap's");
         assertEquals(Optional.empty(), ExtensionErrors.verifierCulprit(log, Extensions.NONE));
     }
+
+    @org.junit.jupiter.api.Test
+    void bracesAreCountedOutsideCommentsAndLiterals() {
+        org.junit.jupiter.api.Assertions.assertEquals(0, ExtensionErrors.braceBalance(
+                "int f() { /* { */ char c = '{'; const char *s = \"}}\\\"{\"; // }\n return 0; }"));
+        org.junit.jupiter.api.Assertions.assertEquals(1, ExtensionErrors.braceBalance("int f() { if (x) { return 1; }"));
+        org.junit.jupiter.api.Assertions.assertEquals(-1, ExtensionErrors.braceBalance("int f() { return 1; } }"));
+    }
 }
