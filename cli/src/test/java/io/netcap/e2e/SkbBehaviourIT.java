@@ -180,6 +180,28 @@ class SkbBehaviourIT extends KernelTest {
         }
     }
 
+    /**
+     * Packets that take the same path share one stack id (bpf_get_stackid gives identical stacks
+     * one entry): every one of them shows the stack, not only the first, which frees the entry.
+     */
+    @Test
+    void packetsSharingAStackAllShowIt() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            net.ping(1);
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", "tp_btf:netif_receive_skb", "--json", "-S",
+                    "-e", "icmp and host " + net.addrB, "-c", "8")) {
+                netcap.awaitListening();
+                net.ping(4);
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<String> packets = netcap.stdout().lines().filter(l -> l.startsWith("{")).toList();
+                assertEquals(8, packets.size(), netcap.stderr());
+                for (String p : packets) {
+                    assertTrue(p.contains("netif_receive_skb") && !p.contains("missing from the stack map"), p);
+                }
+            }
+        }
+    }
+
     @Test
     void displaysTcpdumpLinesWithStacksUnderEachPacket() throws Exception {
         try (TestNetwork net = TestNetwork.create()) {
