@@ -1,5 +1,6 @@
 package io.netcap.cli;
 
+import io.netcap.capture.StartupPhases;
 import io.netcap.bpf.btf.Btf;
 import io.netcap.capture.session.StopSignal;
 import java.io.PrintWriter;
@@ -78,6 +79,7 @@ public final class Netcap implements Runnable {
     }
 
     public static void main(String[] args) {
+        StartupPhases.mainStarted();
         if (args.length > 0 && CAPTURES.contains(args[0])) {
             // before the seconds of start-up, so that a SIGINT then is not lost where it was ignored
             StopSignal.takeOver();

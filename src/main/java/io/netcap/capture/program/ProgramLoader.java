@@ -8,6 +8,7 @@ import io.netcap.bpf.Errno;
 import io.netcap.bpf.ClangCompiler;
 import io.netcap.bpf.ClangException;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.StartupPhases;
 import io.netcap.capture.extension.ExtensionDecoder;
 import io.netcap.capture.extension.ExtensionErrors;
 import io.netcap.capture.extension.Extensions;
@@ -82,6 +83,7 @@ public final class ProgramLoader {
         // each retry drops the dynptr or turns at least one fentry hook into a kprobe
         for (int attempt = 0; attempt <= program.hooks().size() + 1; attempt++) {
             ClangCompiler.Compilation c = compile(clang, current);
+            StartupPhases.mark("compile", c.cacheHit() ? "cached" : "clang");
             compiled |= !c.cacheHit();
             Extensions ext = current.extensions();
             if (decoder == null && ext.action() != null) {
@@ -96,6 +98,7 @@ public final class ProgramLoader {
                 object.map(KernelAbi.STACKS_MAP).setMaxEntries(config.stacks() ? KernelAbi.STACK_ENTRIES : 1);
                 configure.accept(object);
                 object.load();
+                StartupPhases.mark("load");
                 return new Loaded(current, object, compiled, decoder);
             } catch (BpfException e) {
                 object.close();

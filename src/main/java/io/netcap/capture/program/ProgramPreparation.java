@@ -6,6 +6,7 @@ import io.netcap.bpf.EventTransport;
 import io.netcap.bpf.KernelFeatures;
 import io.netcap.bpf.Privileges;
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.StartupPhases;
 import io.netcap.capture.extension.Extensions;
 import io.netcap.capture.kernel.KernelLayout;
 import io.netcap.capture.kernel.TraceFs;
@@ -45,13 +46,16 @@ public final class ProgramPreparation {
                                    EventTransport transport, boolean dryRun, boolean debug, PrintWriter err,
                                    Extensions extensions) {
         BpfLogging.setDebug(debug);
+        StartupPhases.mark("options");
         CompiledFilter filter = compileFilter(expression, err);
+        StartupPhases.mark("filter");
         if (!dryRun && !Privileges.isRoot()) {
             throw CaptureException.runtime(
                     "must run as root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (--dry-run works as any user)");
         }
         if (specs.stream().anyMatch(s -> s.kind().isUserSpace())) {
             List<Hook> hooks = new UserHookResolver(new UserTargets(), err).resolve(specs);
+            StartupPhases.mark("hooks");
             return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), false,
                     extensions), false);
         }
@@ -60,6 +64,7 @@ public final class ProgramPreparation {
         }
         HookResolver resolver = new HookResolver(TraceFs.open());
         List<Hook> hooks = resolver.resolve(specs);
+        StartupPhases.mark("hooks");
         // only BTF-typed hooks can call the kfunc: tracepoint-only programs skip the BTF lookup
         boolean skbDynptr = hooks.stream().anyMatch(h -> h.kind().btfTyped()) && KernelFeatures.hasSkbDynptr();
         return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr,

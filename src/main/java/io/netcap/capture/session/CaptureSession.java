@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import io.netcap.capture.CaptureException;
+import io.netcap.capture.StartupPhases;
 import io.netcap.capture.extension.ExtensionDecoder;
 import io.netcap.capture.gather.Gatherer;
 import io.netcap.capture.kernel.KernelSymbols;
@@ -82,10 +83,15 @@ final class CaptureSession implements AutoCloseable {
 
     int run() throws IOException {
         attached.attach(err);
+        StartupPhases.mark("attach", program.hooks().size() + (program.hooks().size() == 1 ? " hook" : " hooks"));
         if (request.config().stacks()) {
             stacks = new StackResolver(attached.object().map(KernelAbi.STACKS_MAP), KernelSymbols.load());
         }
         events = EventStream.open(attached.object(), program.transport(), request.ringBytes(), this::emit);
+        StartupPhases.mark("buffer");
+        if (request.debug() && StartupPhases.summary() != null) {
+            err.println("netcap: start-up: " + StartupPhases.summary());
+        }
         err.println("netcap: listening on " + attached.hookList()
                 + ", capture size " + request.config().captureSize() + " bytes");
         err.flush();

@@ -1,0 +1,78 @@
+package io.netcap.capture;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How long each step of start-up took, for --debug and the benchmark's start-up table: a capture
+ * is ready only once the JVM, the command line, the filter, the hooks, clang (or the object
+ * cache), the verifier and the attach are behind it, and a single "time to listening" hides which
+ * of them a slower machine pays for. One process runs one start-up, so the record is static;
+ * phases are marked from the thread that starts the capture.
+ */
+public final class StartupPhases {
+    private record Phase(String name, long endNanos, String detail) {
+    }
+
+    private static final List<Phase> PHASES = new ArrayList<>();
+    /** When the JVM's process started, as System.nanoTime() would have read then; MIN_VALUE until known. */
+    private static long processStartNanos = Long.MIN_VALUE;
+    private static long mainNanos = Long.MIN_VALUE;
+
+    private StartupPhases() {
+    }
+
+    /** Called first thing in main: the JVM's own start-up ends here. */
+    public static synchronized void mainStarted() {
+        mainNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        processStartNanos = ProcessHandle.current().info().startInstant()
+                .map(start -> mainNanos - (nowMillis - start.toEpochMilli()) * 1_000_000L)
+                .orElse(Long.MIN_VALUE);
+    }
+
+    /** The step called {@code name} ended now (it began where the previous one ended). */
+    public static void mark(String name) {
+        mark(name, null);
+    }
+
+    /** As {@link #mark(String)}, with a word about how it went ("cached", "3 hooks"). */
+    public static synchronized void mark(String name, String detail) {
+        PHASES.add(new Phase(name, System.nanoTime(), detail));
+    }
+
+    /**
+     * "jvm 312 ms, options 41 ms, filter 9 ms, …; ready after 830 ms", or null when main was not
+     * marked (an embedded use, a test).
+     */
+    public static synchronized String summary() {
+        if (mainNanos == Long.MIN_VALUE) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        long start = processStartNanos != Long.MIN_VALUE ? processStartNanos : mainNanos;
+        if (processStartNanos != Long.MIN_VALUE) {
+            sb.append("jvm ").append(millis(mainNanos - processStartNanos));
+        }
+        long previous = mainNanos;
+        for (Phase p : PHASES) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(p.name()).append(' ').append(millis(p.endNanos() - previous));
+            if (p.detail() != null) {
+                sb.append(" (").append(p.detail()).append(')');
+            }
+            previous = p.endNanos();
+        }
+        return sb.append("; ready after ").append(millis(previous - start)).toString();
+    }
+
+    private static String millis(long nanos) {
+        return (nanos + 500_000) / 1_000_000 + " ms";
+    }
+
+    /** Forgets what was marked (tests). */
+    static synchronized void reset() {
+        PHASES.clear();
+        mainNanos = Long.MIN_VALUE;
+        processStartNanos = Long.MIN_VALUE;
+    }
+}
