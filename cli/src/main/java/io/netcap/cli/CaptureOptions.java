@@ -150,8 +150,9 @@ public final class CaptureOptions {
             FileOutput files = new FileOutput(pcapng, rotateSize == null ? 0 : FileOutput.parseSize(rotateSize),
                     atLeastOne("--rotate-seconds", rotateSeconds), atLeastOne("-W", fileLimit),
                     atLeastOne("--write-file-rotate", keepLast), application());
+            // only notes are coloured: without them, no isatty (its libc binding costs start-up time)
             return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize, notes,
-                    color.colours(1), color.colours(2), files, decoder);
+                    notes && color.colours(1), notes && color.colours(2), files, decoder);
         } catch (IllegalArgumentException e) {
             throw CaptureException.usage(e.getMessage());
         }
