@@ -24,7 +24,7 @@ final class BuiltinDisplay implements PacketSink {
     @Override
     public void write(CapturedPacket packet) {
         out.println(lines.format(packet));
-        packet.extraLines(colour).forEach(out::println);
+        packet.displayLines(colour).forEach(out::println);
     }
 
     /**

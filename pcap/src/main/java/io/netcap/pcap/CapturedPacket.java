@@ -129,6 +129,22 @@ public record CapturedPacket(
                 all);
     }
 
+    /**
+     * The lines a display prints under this packet: the reason its hook gave, where there is one
+     * ({@code drop_reason NETFILTER_DROP} at kfree_skb: tcpdump's line cannot say it, and it is
+     * what a drop hook is watched for), then {@link #extraLines}.
+     */
+    public List<String> displayLines(boolean colour) {
+        List<String> extra = extraLines(colour);
+        if (reason == null) {
+            return extra;
+        }
+        List<String> lines = new java.util.ArrayList<>(extra.size() + 1);
+        lines.add("\t" + reasonLabel + " " + reason);
+        lines.addAll(extra);
+        return lines;
+    }
+
     /** The lines printed under this packet: its stack frames (indented), then each note's lines. */
     public List<String> extraLines(boolean colour) {
         if (stack.isEmpty() && notes.isEmpty()) {

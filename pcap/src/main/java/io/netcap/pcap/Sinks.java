@@ -136,7 +136,7 @@ public final class Sinks {
 
         @Override
         public void write(CapturedPacket packet) throws IOException {
-            display.write(packet, packet.extraLines(colour));
+            display.write(packet, packet.displayLines(colour));
         }
 
         @Override

@@ -62,4 +62,12 @@ class PacketNoteTest {
                 () -> TextColor.parse("pink"));
         assertEquals("unknown colour 'pink'; choose one of red|green|yellow|blue|purple|cyan", e.getMessage());
     }
+
+    @Test
+    void aDisplayShowsTheHooksReasonFirst() {
+        CapturedPacket p = new CapturedPacket(0, LinkType.ETHERNET, 14, new byte[14], 0, 14, "tp_btf:kfree_skb", 0, null,
+                0, 0, -1, List.of("frame_a"), null, "drop_reason", "NETFILTER_DROP", false).withNotes(List.of(NOTE));
+        assertEquals(List.of("\tdrop_reason NETFILTER_DROP", "\tframe_a", "\tone", "\ttwo"), p.displayLines(false));
+        assertEquals(List.of("\tframe_a", "\tone", "\ttwo"), p.extraLines(false), "files and comments carry it apart");
+    }
 }
