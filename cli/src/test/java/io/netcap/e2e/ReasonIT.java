@@ -3,6 +3,7 @@ package io.netcap.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,6 +64,28 @@ class ReasonIT extends KernelTest {
                 assertEquals(hook[1], drops.get(0).get("hook").asText(), all);
                 assertEquals("NO_SOCKET", drops.get(0).path("drop_reason").asText(), all);
                 assertFalse(drops.get(0).has("reset_reason"), all);
+            }
+        }
+    }
+
+    /** tcpdump's line cannot say why a packet was dropped: the display prints the reason under it. */
+    @org.junit.jupiter.api.Test
+    void theDisplayShowsTheDropReasonUnderThePacket() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", "tp_btf:kfree_skb",
+                    "tcp dst port " + PORT + " and dst host " + net.addrB, "-c", "1")) {
+                netcap.awaitListening();
+                net.tcpConnect(PORT);
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<String> lines = netcap.stdout().lines().toList();
+                int packet = -1;
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).contains("> " + net.addrB + "." + PORT + ": Flags [S]")) {
+                        packet = i;
+                    }
+                }
+                assertTrue(packet >= 0 && packet + 1 < lines.size(), netcap.stdout());
+                assertEquals("\tdrop_reason NO_SOCKET", lines.get(packet + 1), netcap.stdout());
             }
         }
     }
