@@ -169,7 +169,8 @@ public final class CaptureOptions {
     /** "netcap VERSION: netcap skb -f ... -w out.pcapng", for a pcapng file's section header. */
     private String application() {
         List<String> args = mixee == null ? List.of() : mixee.root().commandLine().getParseResult().originalArgs();
-        return PcapngSection.application(new Netcap.Version().getVersion()[0], args);
+        // the version line only: the full --version loads libbpf and libpcap to ask theirs (start-up time)
+        return PcapngSection.application(VersionReport.firstLine(BuildInfo.current()), args);
     }
 
     /** "tcpdump" or "builtin", any case; picocli reports anything else as a usage error. */

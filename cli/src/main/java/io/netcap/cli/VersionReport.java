@@ -21,12 +21,17 @@ final class VersionReport {
 
     static List<String> lines(BuildInfo build) {
         return List.of(
-                "netcap version " + build.version() + " (git " + build.revision() + ")",
+                firstLine(build),
                 library("libbpf", "libbpf1", LibbpfVersion::describe),
                 library("libpcap", "libpcap0.8", Pcap::libraryVersion),
                 "Linux kernel " + kernelRelease(OSRELEASE),
                 "Java " + System.getProperty("java.runtime.version", "unknown")
                         + " (" + System.getProperty("java.vm.vendor", "unknown vendor") + ")");
+    }
+
+    /** "netcap version 0.2.0 (git abc1234)": no library loaded for it, so a capture can afford it. */
+    static String firstLine(BuildInfo build) {
+        return "netcap version " + build.version() + " (git " + build.revision() + ")";
     }
 
     /** The library's own words, or that it cannot be loaded (netcap --version still answers then). */
