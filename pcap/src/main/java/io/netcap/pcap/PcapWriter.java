@@ -20,15 +20,12 @@ import java.nio.file.Path;
  * flushes once per poll batch. A file whose write fails (a full disk) is cut back to its last
  * whole record, so it stays valid. Not thread-safe: one capture loop owns a writer.
  */
-public final class PcapWriter implements PacketFile {
+public final class PcapWriter extends RecordFile {
     static final int BUFFER_SIZE = RecordOutput.BUFFER_SIZE;
     /** The largest snap length netcap writes, and what it declares when not told otherwise. */
     public static final int MAX_SNAP_LENGTH = PcapFormat.SNAPLEN;
 
-    private final RecordOutput out;
     private final int snapLength;
-    private long packetsWritten;
-    private boolean closed;
 
     /** Writes to {@code out}, which this writer closes on {@link #close()}, with the largest snap length. */
     public PcapWriter(OutputStream out) {
@@ -46,7 +43,7 @@ public final class PcapWriter implements PacketFile {
     }
 
     private PcapWriter(RecordOutput out, int snapLength) {
-        this.out = out;
+        super(out, "pcap");
         this.snapLength = snapLength;
         try {
             out.begin(PcapFormat.FILE_HEADER_LENGTH);
@@ -136,48 +133,6 @@ public final class PcapWriter implements PacketFile {
         }
         out.putBytes(p.data(), p.offset(), dataLen);
         out.end(true);
-        packetsWritten++;
-    }
-
-    @Override
-    public long buffered() {
-        return out.packetsBuffered();
-    }
-
-    /** Number of packet records written (or buffered) so far. */
-    @Override
-    public long packetsWritten() {
-        return packetsWritten;
-    }
-
-    @Override
-    public long size() {
-        return out.size();
-    }
-
-    @Override
-    public String name() {
-        return out.target();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        ensureOpen();
-        out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        out.close();
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException("pcap writer is closed");
-        }
+        packetWritten();
     }
 }

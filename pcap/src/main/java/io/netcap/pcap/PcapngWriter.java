@@ -35,7 +35,7 @@ import java.util.Objects;
  * Buffered as {@link PcapWriter} is (whole blocks; a file cut back to its last whole block if a
  * write fails). Not thread-safe: one capture loop owns a writer.
  */
-public final class PcapngWriter implements PacketFile {
+public final class PcapngWriter extends RecordFile {
     static final int SECTION_HEADER = 0x0A0D0D0A;
     static final int INTERFACE_DESCRIPTION = 0x00000001;
     static final int ENHANCED_PACKET = 0x00000006;
@@ -59,11 +59,8 @@ public final class PcapngWriter implements PacketFile {
     private record InterfaceKey(String name, int linkType) {
     }
 
-    private final RecordOutput out;
     private final int snapLength;
     private final Map<InterfaceKey, Integer> interfaces = new HashMap<>();
-    private long packetsWritten;
-    private boolean closed;
 
     /** Writes to {@code out}, which this writer closes on {@link #close()}. */
     public PcapngWriter(OutputStream out, int snapLength, PcapngSection section) {
@@ -71,11 +68,11 @@ public final class PcapngWriter implements PacketFile {
     }
 
     private PcapngWriter(RecordOutput out, int snapLength, PcapngSection section) {
+        super(out, "pcapng");
         if (snapLength < 1 || snapLength > PcapWriter.MAX_SNAP_LENGTH) {
             throw new IllegalArgumentException("snap length must be 1.." + PcapWriter.MAX_SNAP_LENGTH
                     + ", not " + snapLength);
         }
-        this.out = out;
         this.snapLength = snapLength;
         Objects.requireNonNull(section, "section");
         byte[] hardware = utf8(section.hardware());
@@ -126,9 +123,7 @@ public final class PcapngWriter implements PacketFile {
 
     @Override
     public void write(CapturedPacket p) throws IOException {
-        if (closed) {
-            throw new IOException("pcapng writer is closed");
-        }
+        ensureOpen();
         int linkType = p.linkType();
         if (linkType != LinkType.ETHERNET && !LinkType.isRawIp(linkType)) {
             throw new IllegalArgumentException("cannot write link type " + linkType
@@ -171,7 +166,7 @@ public final class PcapngWriter implements PacketFile {
         }
         out.putInt(length);
         out.end(true);
-        packetsWritten++;
+        packetWritten();
     }
 
     /** The interface id for this packet's device and namespace, writing its block the first time. */
@@ -259,42 +254,5 @@ public final class PcapngWriter implements PacketFile {
         System.arraycopy(comment, 0, cut, 0, keep);
         System.arraycopy(mark, 0, cut, keep, mark.length);
         return cut;
-    }
-
-    @Override
-    public long buffered() {
-        return out.packetsBuffered();
-    }
-
-    @Override
-    public long packetsWritten() {
-        return packetsWritten;
-    }
-
-    @Override
-    public long size() {
-        return out.size();
-    }
-
-    @Override
-    public String name() {
-        return out.target();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (closed) {
-            throw new IOException("pcapng writer is closed");
-        }
-        out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        out.close();
     }
 }
