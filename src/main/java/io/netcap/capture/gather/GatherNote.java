@@ -29,7 +29,7 @@ final class GatherNote implements PacketNote {
     private final long[] times;
     private final int[] cpus;
     private final String[] reasons;
-    private final List<?>[] notes;
+    private final PacketNote[][] notes;
     private final HopStatus[] status;
     private final GatherSettings settings;
 
@@ -38,11 +38,11 @@ final class GatherNote implements PacketNote {
      * @param cpus    per hook, the CPU it fired on where SEEN (-1 unknown)
      * @param reasons per later hook, "LABEL NAME" of the reason it passed (e.g. "drop_reason
      *                NETFILTER_DROP"), or null
-     * @param notes   per later hook, the {@link PacketNote}s its event carried (an --ext-action's
-     *                fields there), or null: printed under its line, and in its JSON object
+     * @param notes   per hook, the {@link PacketNote}s its event carried (an --ext-action's fields
+     *                there): a later hook's are printed under its line, and in its JSON object
      * @param status  per hook; the first is always SEEN
      */
-    GatherNote(List<String> hooks, long headWallNanos, long[] times, int[] cpus, String[] reasons, List<?>[] notes,
+    GatherNote(List<String> hooks, long headWallNanos, long[] times, int[] cpus, String[] reasons, PacketNote[][] notes,
                HopStatus[] status, GatherSettings settings) {
         this.hooks = hooks;
         this.headWallNanos = headWallNanos;
@@ -90,21 +90,11 @@ final class GatherNote implements PacketNote {
                 case ENDED -> line.append("unknown: the capture ended before it was seen");
             }
             lines.add(line.toString());
-            for (PacketNote note : hopNotes(k)) {
+            for (PacketNote note : notes[k]) {
                 note.lines().forEach(l -> lines.add("\t    " + l.strip()));
             }
         }
         return lines;
-    }
-
-    private List<PacketNote> hopNotes(int hook) {
-        List<PacketNote> list = new ArrayList<>();
-        if (notes[hook] != null) {
-            for (Object o : notes[hook]) {
-                list.add((PacketNote) o);
-            }
-        }
-        return list;
     }
 
     private String identityWords() {
@@ -146,7 +136,7 @@ final class GatherNote implements PacketNote {
                     int space = reasons[k].indexOf(' ');
                     g.writeStringField(reasons[k].substring(0, space), reasons[k].substring(space + 1));
                 }
-                for (PacketNote note : hopNotes(k)) {
+                for (PacketNote note : notes[k]) {
                     g.writeFieldName(note.jsonField());
                     note.writeJsonValue(g);
                 }

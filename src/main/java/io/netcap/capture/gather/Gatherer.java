@@ -2,6 +2,7 @@ package io.netcap.capture.gather;
 
 import io.netcap.pcap.CapturedPacket;
 import io.netcap.pcap.PacketFingerprint;
+import io.netcap.pcap.PacketNote;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -43,8 +44,8 @@ public final class Gatherer {
         final long[] times;
         final int[] cpus;
         final String[] reasons;
-        /** Per later hook, what else its event carried (an --ext-action's fields), or null. */
-        final List<?>[] notes;
+        /** Per hook, what else its event carried (an --ext-action's fields); none until seen there. */
+        final PacketNote[][] notes;
         final HopStatus[] status;
         int seen = 1;
         boolean finished;
@@ -55,7 +56,7 @@ public final class Gatherer {
             this.times = new long[hooks];
             this.cpus = new int[hooks];
             this.reasons = new String[hooks];
-            this.notes = new List<?>[hooks];
+            this.notes = new PacketNote[hooks][0];
             this.status = new HopStatus[hooks];
             java.util.Arrays.fill(cpus, -1);
             times[0] = time;
@@ -131,7 +132,7 @@ public final class Gatherer {
         entry.times[hook] = monotonicNanos;
         entry.cpus[hook] = packet.cpu();
         entry.reasons[hook] = packet.reason() == null ? null : packet.reasonLabel() + " " + packet.reason();
-        entry.notes[hook] = packet.notes().isEmpty() ? null : packet.notes();
+        entry.notes[hook] = packet.notes().toArray(PacketNote[]::new);
         entry.status[hook] = HopStatus.SEEN;
         if (++entry.seen == hooks.size()) {
             travelling.remove(key);

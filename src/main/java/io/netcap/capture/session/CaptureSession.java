@@ -89,8 +89,9 @@ final class CaptureSession implements AutoCloseable {
         }
         events = EventStream.open(attached.object(), program.transport(), request.ringBytes(), this::emit);
         StartupPhases.mark("buffer");
-        if (request.debug() && StartupPhases.summary() != null) {
-            err.println("netcap: start-up: " + StartupPhases.summary());
+        String startup = request.debug() ? StartupPhases.summary() : null;
+        if (startup != null) {
+            err.println("netcap: start-up: " + startup);
         }
         err.println("netcap: listening on " + attached.hookList()
                 + ", capture size " + request.config().captureSize() + " bytes");
@@ -242,9 +243,9 @@ final class CaptureSession implements AutoCloseable {
         return true;
     }
 
-    /** Events lost between kernel and user space so far, as {@link #counters()} counts them. */
+    /** Events lost between kernel and user space so far, as the summary counts them. */
     private long lostSoFar() {
-        return Math.max(attached.counters().lost(), events.lostInTransit());
+        return counters().lost();
     }
 
     /**
