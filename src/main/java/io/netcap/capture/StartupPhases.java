@@ -1,5 +1,8 @@
 package io.netcap.capture;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +21,8 @@ public final class StartupPhases {
     /** When the JVM's process started, as System.nanoTime() would have read then; MIN_VALUE until known. */
     private static long processStartNanos = Long.MIN_VALUE;
     private static long mainNanos = Long.MIN_VALUE;
+    /** proc(5): starttime is the 22nd field of /proc/PID/stat. */
+    private static final int STARTTIME_FIELD = 22;
 
     private StartupPhases() {
     }
@@ -25,10 +30,29 @@ public final class StartupPhases {
     /** Called first thing in main: the JVM's own start-up ends here. */
     public static synchronized void mainStarted() {
         mainNanos = System.nanoTime();
-        long nowMillis = System.currentTimeMillis();
-        processStartNanos = ProcessHandle.current().info().startInstant()
-                .map(start -> mainNanos - (nowMillis - start.toEpochMilli()) * 1_000_000L)
-                .orElse(Long.MIN_VALUE);
+        long age = processAgeNanos();
+        processStartNanos = age < 0 ? Long.MIN_VALUE : mainNanos - age;
+    }
+
+    /**
+     * How long ago this process started, to 10 ms, or -1 when unknown: the seconds since boot
+     * (/proc/uptime, in hundredths) less the process's start in clock ticks since boot
+     * (/proc/self/stat field 22; USER_HZ is 100 on Linux). ProcessHandle's start instant is
+     * reckoned from the boot time in whole seconds (/proc/stat btime), which made "jvm" up to a
+     * second too long.
+     */
+    static long processAgeNanos() {
+        try {
+            String uptime = Files.readString(Path.of("/proc/uptime"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long startTicks = Long.parseLong(f[STARTTIME_FIELD - 3]);
+            long sinceBootCentis = Math.round(Double.parseDouble(uptime.substring(0, uptime.indexOf(' '))) * 100);
+            return (sinceBootCentis - startTicks) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The step called {@code name} ended now (it began where the previous one ended). */

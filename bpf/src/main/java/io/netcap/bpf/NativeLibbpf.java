@@ -1,7 +1,6 @@
 package io.netcap.bpf;
 
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -22,7 +21,7 @@ final class NativeLibbpf {
     static final Pointer DEFAULT_PRINT;
 
     static {
-        LIB = load();
+        LIB = LibbpfPreload.await();
         RUNTIME = Runtime.getRuntime(LIB);
         // The tool reports failures itself, one line each; libbpf's own multi-line warnings
         // would duplicate them on stderr. Passing NULL silences libbpf and returns the default.
@@ -30,26 +29,6 @@ final class NativeLibbpf {
     }
 
     private NativeLibbpf() {
-    }
-
-    private static LibBpf load() {
-        // "bpf" finds libbpf.so (from libbpf-dev); a runtime-only install has just libbpf.so.1.
-        UnsatisfiedLinkError first = null;
-        for (String name : new String[] {"bpf", "libbpf.so.1"}) {
-            try {
-                return LibraryLoader.create(LibBpf.class).failImmediately().load(name);
-            } catch (UnsatisfiedLinkError e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        UnsatisfiedLinkError error = new UnsatisfiedLinkError(
-                "libbpf not found: install the Debian package libbpf1 (scripts/setup does)");
-        error.initCause(first);
-        throw error;
     }
 
     /** libbpf's description of an errno value (it also knows its own LIBBPF_ERRNO__* codes). */

@@ -1,7 +1,9 @@
 package io.netcap.cli;
 
 import io.netcap.capture.StartupPhases;
+import io.netcap.bpf.LibbpfPreload;
 import io.netcap.bpf.btf.Btf;
+import io.netcap.filter.LibpcapPreload;
 import io.netcap.capture.session.StopSignal;
 import java.io.PrintWriter;
 import java.util.List;
@@ -36,6 +38,8 @@ public final class Netcap implements Runnable {
     private static final List<String> BTF_USERS = List.of("skb", "dump", "backtrace", "list");
     /** The commands that load a program and stop on SIGINT/SIGTERM. */
     private static final List<String> CAPTURES = List.of("skb", "dump", "backtrace", "mbuf", "raw");
+    /** jnr-ffi's switch for generating its invokers with ASM (default true). */
+    private static final String JNR_ASM = "jnr.ffi.asm.enabled";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,9 +84,21 @@ public final class Netcap implements Runnable {
 
     public static void main(String[] args) {
         StartupPhases.mainStarted();
+        // jnr-ffi's default builds a class per native interface with ASM, and x86 stubs, when it
+        // binds a library: 0.19 s of a 0.77 s warm start (measured, docs/BENCHMARKS.md). Its
+        // reflective invoker binds at once and costs more per call, which no capture loop notices:
+        // the loop's calls are an epoll_wait per batch; the records are read from mapped memory.
+        if (System.getProperty(JNR_ASM) == null) {
+            System.setProperty(JNR_ASM, "false");
+        }
         if (args.length > 0 && CAPTURES.contains(args[0])) {
             // before the seconds of start-up, so that a SIGINT then is not lost where it was ignored
             StopSignal.takeOver();
+            // bind the native libraries while picocli builds its model: the two overlap on two cores
+            LibbpfPreload.start();
+            if (!args[0].equals("backtrace")) {
+                LibpcapPreload.start();
+            }
         }
         if (args.length > 0 && BTF_USERS.contains(args[0]) && Btf.VMLINUX.toFile().canRead()) {
             // Most hooks are resolved through the kernel's BTF: read it while picocli parses.

@@ -3,7 +3,6 @@ package io.netcap.filter;
 import java.util.ArrayList;
 import java.util.List;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.Struct;
@@ -24,21 +23,8 @@ final class NativePcap {
     private NativePcap() {}
 
     /** The loaded library; tries the development symlink first, then the Debian runtime soname. */
-    static final LibPcap LIB = load();
+    static final LibPcap LIB = LibpcapPreload.await();
     static final Runtime RUNTIME = Runtime.getRuntime(LIB);
-
-    private static LibPcap load() {
-        try {
-            return LibraryLoader.create(LibPcap.class).failImmediately().load("pcap");
-        } catch (UnsatisfiedLinkError first) {
-            try {
-                return LibraryLoader.create(LibPcap.class).failImmediately().load("libpcap.so.0.8");
-            } catch (UnsatisfiedLinkError second) {
-                second.addSuppressed(first);
-                throw second;
-            }
-        }
-    }
 
     /** Raw libpcap functions, named and typed as in {@code <pcap/pcap.h>} and {@code <pcap/bpf.h>}. */
     public interface LibPcap {

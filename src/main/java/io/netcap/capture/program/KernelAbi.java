@@ -153,37 +153,7 @@ public final class KernelAbi {
      * @throws IllegalArgumentException a record shorter than its header or than the bytes it claims
      */
     public static CaptureEvent decodeEvent(ByteBuffer record, int size) {
-        ByteBuffer b = record.duplicate().order(ByteOrder.nativeOrder());
-        int base = b.position();
-        if (size < EVENT_SIZE) {
-            throw new IllegalArgumentException("short event record: " + size + " bytes");
-        }
-        int capLen = b.getInt(base + EV_CAP_LEN);
-        int extLen = b.getInt(base + EV_EXT_LEN);
-        if (capLen < 0 || extLen < 0 || (long) capLen + extLen > size - EVENT_SIZE) {
-            throw new IllegalArgumentException("event record claims " + Integer.toUnsignedLong(extLen) + " + "
-                    + Integer.toUnsignedLong(capLen) + " bytes but has " + (size - EVENT_SIZE));
-        }
-        byte[] ext = new byte[extLen];
-        b.get(base + EVENT_SIZE, ext);
-        byte[] data = new byte[capLen];
-        b.get(base + EVENT_SIZE + extLen, data);
-        return new CaptureEvent(
-                b.getLong(base + EV_TS_NS),
-                b.getLong(base + EV_SKB),
-                b.getInt(base + EV_HOOK),
-                b.getInt(base + EV_WIRE_LEN),
-                b.getInt(base + EV_IFINDEX),
-                Integer.toUnsignedLong(b.getInt(base + EV_NETNS)),
-                b.getInt(base + EV_STACK_ID),
-                b.getInt(base + EV_CPU),
-                b.getInt(base + EV_REASON),
-                Short.toUnsignedInt(b.getShort(base + EV_LINK_TYPE)),
-                Short.toUnsignedInt(b.getShort(base + EV_FLAGS)),
-                deviceName(b, base + EV_DEV),
-                b.getInt(base + EV_PID),
-                data,
-                ext);
+        return new EventDecoder().decode(record, size);
     }
 
     /**
@@ -314,7 +284,12 @@ public final class KernelAbi {
 
     /** A device name of NETCAP_DEVNAME_LEN bytes at {@code offset}, up to its NUL. */
     private static String deviceName(ByteBuffer b, int offset) {
-        byte[] name = new byte[DEVNAME_LEN];
+        return cString(b, offset, DEVNAME_LEN);
+    }
+
+    /** The NUL-terminated (or {@code max}-byte) UTF-8 string at {@code offset} of {@code b}. */
+    static String cString(ByteBuffer b, int offset, int max) {
+        byte[] name = new byte[max];
         b.get(offset, name);
         int length = 0;
         while (length < name.length && name[length] != 0) {

@@ -44,6 +44,8 @@ final class CaptureSession implements AutoCloseable {
     private final ReasonNames reasonNames;
     /** Each hook's direction ("in", "out" or null), by hook index: fixed per hook, not per packet. */
     private final String[] directions;
+    /** Each hook's reason label (drop_reason...) or null, by hook index: looked up once, not per packet. */
+    private final String[] reasonLabels;
     /** Whether packets (or -S stacks) go to stdout, so that its reader going away ends the capture. */
     private final boolean watchStdout;
     /** Set once the reader of stdout is gone: nothing more is written, later packets only counted. */
@@ -76,6 +78,8 @@ final class CaptureSession implements AutoCloseable {
         this.reasonNames = ReasonNames.load(program.reasonEnums());
         this.probedPid = program.hooks().stream().mapToLong(h -> h.user() == null ? -1 : h.user().pid()).max().orElse(-1);
         this.directions = program.hooks().stream().map(h -> h.user() != null ? null : Direction.of(h.target()))
+                .toArray(String[]::new);
+        this.reasonLabels = program.hooks().stream().map(h -> h.hasReason() ? h.reason().label() : null)
                 .toArray(String[]::new);
         this.gatherer = request.gather() == null ? null
                 : new Gatherer(program.hooks().stream().map(Hook::spec).toList(), request.gather(), this::write);
@@ -200,10 +204,11 @@ final class CaptureSession implements AutoCloseable {
         }
         Hook hook = program.hooks().get(e.hook());
         List<String> stack = stacks == null ? List.of() : stacks.take(e.stackId());
-        String reason = hook.hasReason() ? reasonNames.name(hook.reason(), Integer.toUnsignedLong(e.reason())) : null;
+        String label = reasonLabels[e.hook()];
+        String reason = label != null ? reasonNames.name(hook.reason(), Integer.toUnsignedLong(e.reason())) : null;
         CapturedPacket p = new CapturedPacket(clock.toEpochNanos(e.monotonicNanos()), e.linkType(), e.wireLength(),
                 e.data(), 0, e.data().length, hook.spec(), e.ifindex(), e.device(), e.netnsInode(), e.skb(), e.cpu(),
-                stack, directions[e.hook()], hook.hasReason() ? hook.reason().label() : null, reason, e.truncated(),
+                stack, directions[e.hook()], label, reason, e.truncated(),
                 userOrigin(hook, e), extensionNotes(e));
         if (gatherer != null) {
             gatherer.accept(e.monotonicNanos(), e.hook(), e.skb(), p);

@@ -4,7 +4,7 @@ import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.MappedPerfBuffer;
 import io.netcap.bpf.RecordConsumer;
 import io.netcap.capture.program.CaptureEvent;
-import io.netcap.capture.program.KernelAbi;
+import io.netcap.capture.program.EventDecoder;
 import java.util.function.Consumer;
 
 /**
@@ -41,9 +41,10 @@ final class PerfEventStream implements EventStream {
         int n = buffers.bufferCount();
         this.merger = new PerCpuMerger(Math.max(1, n), ORDER_SLACK_NANOS, MAX_HELD);
         this.decoders = new RecordConsumer[n];
+        EventDecoder events = new EventDecoder(); // the buffers are read on one thread
         for (int i = 0; i < n; i++) {
             int lane = i;
-            decoders[i] = (record, size) -> merger.add(lane, KernelAbi.decodeEvent(record, size), out);
+            decoders[i] = (record, size) -> merger.add(lane, events.decode(record, size), out);
         }
         this.recordsPerBuffer = recordsPerBuffer(n);
     }

@@ -4,7 +4,7 @@ import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.MappedRingBuffer;
 import io.netcap.bpf.RecordConsumer;
 import io.netcap.capture.program.CaptureEvent;
-import io.netcap.capture.program.KernelAbi;
+import io.netcap.capture.program.EventDecoder;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +22,8 @@ final class RingEventStream implements EventStream {
     RingEventStream(BpfMap map, Consumer<CaptureEvent> out) {
         this.ring = new MappedRingBuffer(map);
         this.out = out;
-        this.decoder = (record, size) -> reorderer.add(KernelAbi.decodeEvent(record, size), out);
+        EventDecoder events = new EventDecoder();
+        this.decoder = (record, size) -> reorderer.add(events.decode(record, size), out);
     }
 
     @Override
