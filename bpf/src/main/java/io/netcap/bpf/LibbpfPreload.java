@@ -21,9 +21,16 @@ public final class LibbpfPreload {
     private LibbpfPreload() {
     }
 
-    /** Starts binding libbpf on a daemon thread; returns at once. Calling it again does nothing more. */
+    /**
+     * Starts binding libbpf on a daemon thread; returns at once. Calling it again does nothing more.
+     * The same thread then looks up SHA-256, the object cache's key ({@link ClangCompiler}): the
+     * first lookup of a JCA provider costs about 20 ms, which was otherwise on the start-up path.
+     */
     public static void start() {
-        Thread t = new Thread(LOAD, "netcap-libbpf-preload");
+        Thread t = new Thread(() -> {
+            LOAD.run();
+            ClangCompiler.warmUpCacheKey();
+        }, "netcap-libbpf-preload");
         t.setDaemon(true);
         t.start();
     }

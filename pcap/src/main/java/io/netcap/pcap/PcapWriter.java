@@ -105,33 +105,48 @@ public final class PcapWriter extends RecordFile {
 
     @Override
     public void write(CapturedPacket p) throws IOException {
+        write(p.timestampNanos(), p.linkType(), p.wireLength(), p.data(), p.offset(), p.length());
+    }
+
+    /**
+     * Writes one packet given by its parts, as {@link #write(CapturedPacket)} does: for a reader
+     * that has the bytes in a buffer of its own and no packet object (a capture writing only a
+     * pcap file).
+     *
+     * @param timestampNanos nanoseconds since the epoch
+     * @param linkType       LINKTYPE_ETHERNET, or one of the raw IP types (a header is made up)
+     * @param wireLength     the packet's length on the wire, from its first byte in {@code data}
+     * @param data           holds the captured bytes at {@code offset}, {@code length} of them
+     * @throws IllegalArgumentException another link type
+     */
+    public void write(long timestampNanos, int linkType, int wireLength, byte[] data, int offset, int length)
+            throws IOException {
         ensureOpen();
         int header;
         int etherType = 0;
-        if (p.linkType() == LinkType.ETHERNET) {
+        if (linkType == LinkType.ETHERNET) {
             header = 0;
-        } else if (LinkType.isRawIp(p.linkType())) {
+        } else if (LinkType.isRawIp(linkType)) {
             header = PcapFormat.ETHERNET_HEADER_LENGTH;
-            etherType = SyntheticEthernet.etherTypeFor(p.linkType(), p.data(), p.offset(), p.length());
+            etherType = SyntheticEthernet.etherTypeFor(linkType, data, offset, length);
         } else {
-            throw new IllegalArgumentException("cannot write link type " + p.linkType()
+            throw new IllegalArgumentException("cannot write link type " + linkType
                     + " into an Ethernet pcap (only 1 Ethernet and 101/228/229 raw IP)");
         }
-        int capLen = Math.min(p.length() + header, snapLength);
-        int origLen = (int) Math.min((long) p.wireLength() + header, 0xffffffffL);
+        int capLen = Math.min(length + header, snapLength);
+        int origLen = (int) Math.min((long) wireLength + header, 0xffffffffL);
         int headerLen = Math.min(header, capLen); // -s below 14 cuts even the synthesised header
         int dataLen = capLen - headerLen;
 
         out.begin(PcapFormat.RECORD_HEADER_LENGTH + capLen);
-        long ts = p.timestampNanos();
-        out.putInt((int) Math.floorDiv(ts, 1_000_000_000L));
-        out.putInt((int) Math.floorMod(ts, 1_000_000_000L));
+        out.putInt((int) Math.floorDiv(timestampNanos, 1_000_000_000L));
+        out.putInt((int) Math.floorMod(timestampNanos, 1_000_000_000L));
         out.putInt(capLen);
         out.putInt(origLen);
         if (headerLen != 0) {
             out.putSyntheticEthernet(etherType, headerLen);
         }
-        out.putBytes(p.data(), p.offset(), dataLen);
+        out.putBytes(data, offset, dataLen);
         out.end(true);
         packetWritten();
     }

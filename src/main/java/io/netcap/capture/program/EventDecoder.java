@@ -52,7 +52,7 @@ public final class EventDecoder {
         }
         int capLen = b.getInt(base + EV_CAP_LEN);
         int extLen = b.getInt(base + EV_EXT_LEN);
-        if (capLen < 0 || extLen < 0 || (long) capLen + extLen > size - EVENT_SIZE) {
+        if (!whole(b, base, size)) {
             throw new IllegalArgumentException("event record claims " + Integer.toUnsignedLong(extLen) + " + "
                     + Integer.toUnsignedLong(capLen) + " bytes but has " + (size - EVENT_SIZE));
         }
@@ -79,6 +79,52 @@ public final class EventDecoder {
                 b.getInt(base + EV_PID),
                 data,
                 ext);
+    }
+
+    // Single fields of the record whose header starts at {@code at} (host byte order), for a
+    // reader that writes a packet without decoding all of it (the pcap file's fast path).
+
+    /** bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC, ns). */
+    public static long time(ByteBuffer b, int at) {
+        return b.getLong(at + EV_TS_NS);
+    }
+
+    /** The packet's length from its first captured byte (bytes). */
+    public static int wireLength(ByteBuffer b, int at) {
+        return b.getInt(at + EV_WIRE_LEN);
+    }
+
+    /** The bytes of the packet in the record (cap_len). */
+    public static int capturedLength(ByteBuffer b, int at) {
+        return b.getInt(at + EV_CAP_LEN);
+    }
+
+    /** Where the packet's bytes start in the record: after the header and the --ext-action's struct. */
+    public static int dataOffset(ByteBuffer b, int at) {
+        return at + EVENT_SIZE + b.getInt(at + EV_EXT_LEN);
+    }
+
+    /** The pcap LINKTYPE_* of the packet's bytes. */
+    public static int linkType(ByteBuffer b, int at) {
+        return Short.toUnsignedInt(b.getShort(at + EV_LINK_TYPE));
+    }
+
+    /** Whether the kernel could not read every byte up to -s (KernelAbi.FLAG_TRUNCATED). */
+    public static boolean truncated(ByteBuffer b, int at) {
+        return (b.getShort(at + EV_FLAGS) & KernelAbi.FLAG_TRUNCATED) != 0;
+    }
+
+    /**
+     * Whether the record is whole: at least a header, and the ext and packet bytes it claims,
+     * within {@code size}. A record that is not is decoded, which says what is wrong.
+     */
+    public static boolean whole(ByteBuffer b, int at, int size) {
+        if (size < EVENT_SIZE) {
+            return false;
+        }
+        int capLen = b.getInt(at + EV_CAP_LEN);
+        int extLen = b.getInt(at + EV_EXT_LEN);
+        return capLen >= 0 && extLen >= 0 && (long) capLen + extLen <= size - EVENT_SIZE;
     }
 
     /** The NUL-padded 16-byte name at {@code offset}, as the String decoded last time for the same bytes. */

@@ -9,9 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * The events of a loaded capture program, from whichever transport it was built for
- * ({@link EventTransport}), decoded and handed to one consumer on the calling thread in timestamp
- * order. Each transport knows how its records can be out of order and puts them back: one ring
- * buffer shared by the CPUs is nearly in order ({@link EventReorderer}); per-CPU perf buffers are
+ * ({@link EventTransport}), handed to one consumer on the calling thread in timestamp order. Each transport knows how its records can be out of order and puts them back: one ring
+ * buffer shared by the CPUs is nearly in order ({@link RecordReorderer}); per-CPU perf buffers are
  * each in order but may lag one another by far more ({@link PerCpuMerger}).
  */
 interface EventStream extends AutoCloseable {
@@ -53,12 +52,17 @@ interface EventStream extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens the program's netcap_events map; {@code bufferBytes} sizes a perf buffer (a ring is sized before load). */
-    static EventStream open(BpfObject object, EventTransport transport, int bufferBytes, Consumer<CaptureEvent> out) {
+    /**
+     * Opens the program's netcap_events map; {@code bufferBytes} sizes a perf buffer (a ring is
+     * sized before load). A ring buffer hands out its records undecoded, to {@code records}; the
+     * perf buffers hand out decoded events, to {@code events}.
+     */
+    static EventStream open(BpfObject object, EventTransport transport, int bufferBytes,
+                            RecordReorderer.RecordHandler records, Consumer<CaptureEvent> events) {
         BpfMap map = object.map(KernelAbi.EVENTS_MAP);
         return switch (transport) {
-            case RING_BUFFER -> new RingEventStream(map, out);
-            case PERF_BUFFER -> new PerfEventStream(map, bufferBytes, out);
+            case RING_BUFFER -> new RingEventStream(map, records);
+            case PERF_BUFFER -> new PerfEventStream(map, bufferBytes, events);
         };
     }
 }

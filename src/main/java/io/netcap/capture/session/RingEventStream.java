@@ -3,27 +3,27 @@ package io.netcap.capture.session;
 import io.netcap.bpf.BpfMap;
 import io.netcap.bpf.MappedRingBuffer;
 import io.netcap.bpf.RecordConsumer;
-import io.netcap.capture.program.CaptureEvent;
 import io.netcap.capture.program.EventDecoder;
-import java.util.function.Consumer;
 
 /**
  * Events from a BPF ring buffer, read in batches straight from its mapped pages: no native call
  * per record, and one consumer position update per batch (libbpf's reader makes an upcall into
  * Java and a position store for every record). One ring holds every CPU's records in the order
- * they were reserved, so a short window puts them back in time order ({@link EventReorderer}).
+ * they were reserved, so a short window puts them back in time order ({@link RecordReorderer});
+ * the records are handed out undecoded, for a consumer that needs only some of their fields.
  */
 final class RingEventStream implements EventStream {
     private final MappedRingBuffer ring;
-    private final EventReorderer reorderer = new EventReorderer(ORDER_SLACK_NANOS, MAX_HELD);
-    private final Consumer<CaptureEvent> out;
-    private final RecordConsumer decoder;
+    private final RecordReorderer reorderer = new RecordReorderer(ORDER_SLACK_NANOS, MAX_HELD);
+    private final RecordReorderer.RecordHandler out;
+    private final RecordConsumer hold;
 
-    RingEventStream(BpfMap map, Consumer<CaptureEvent> out) {
+    RingEventStream(BpfMap map, RecordReorderer.RecordHandler out) {
         this.ring = new MappedRingBuffer(map);
         this.out = out;
-        EventDecoder events = new EventDecoder();
-        this.decoder = (record, size) -> reorderer.add(events.decode(record, size), out);
+        // A record too short for its timestamp is held as at time 0 and decoded on release, which says what is wrong.
+        this.hold = (record, size) -> reorderer.add(record, size,
+                size >= Long.BYTES ? EventDecoder.time(record, record.position()) : 0, out);
     }
 
     @Override
@@ -31,13 +31,13 @@ final class RingEventStream implements EventStream {
         // The program commits most records without a wake-up (capture.bpf.c), so drain whether
         // the wait ended by a wake-up or by the timeout.
         ring.await(timeoutMs);
-        ring.drain(decoder);
+        ring.drain(hold);
         reorderer.releaseUpTo(System.nanoTime(), out);
     }
 
     @Override
     public void drainAll() {
-        ring.drain(decoder);
+        ring.drain(hold);
         reorderer.releaseAll(out);
     }
 

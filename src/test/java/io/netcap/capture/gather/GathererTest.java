@@ -8,13 +8,16 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netcap.capture.program.CaptureEvent;
-import io.netcap.capture.session.EventReorderer;
+import io.netcap.capture.program.EventDecoder;
+import io.netcap.capture.program.EventRecords;
+import io.netcap.capture.session.RecordReorderer;
 import io.netcap.pcap.CapturedPacket;
 import io.netcap.pcap.LinkType;
 import io.netcap.pcap.PacketNote;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -310,11 +313,16 @@ class GathererTest {
             Collections.shuffle(events.subList(from, Math.min(events.size(), from + 30)), random);
         }
         Gatherer g = gatherer(GatherIdentity.ADDRESS_AND_CONTENT, 4096);
-        EventReorderer reorderer = new EventReorderer(5 * MS, 100_000);
-        java.util.function.Consumer<CaptureEvent> toGatherer = e -> g.accept(e.monotonicNanos(), e.hook(), e.skb(),
-                CapturedPacket.of(e.monotonicNanos(), e.linkType(), e.data()));
+        // through the ring buffer's reorderer, as records, decoded when released (CaptureSession's path)
+        RecordReorderer reorderer = new RecordReorderer(5 * MS, 100_000);
+        EventDecoder decoder = new EventDecoder();
+        RecordReorderer.RecordHandler toGatherer = (buffer, offset, size) -> {
+            CaptureEvent e = decoder.decode(buffer.position(offset), size);
+            g.accept(e.monotonicNanos(), e.hook(), e.skb(), CapturedPacket.of(e.monotonicNanos(), e.linkType(), e.data()));
+        };
         for (CaptureEvent e : events) {
-            reorderer.add(e, toGatherer);
+            ByteBuffer record = EventRecords.encode(e);
+            reorderer.add(record, record.capacity(), e.monotonicNanos(), toGatherer);
             reorderer.releaseUpTo(e.monotonicNanos(), toGatherer);
         }
         reorderer.releaseAll(toGatherer);

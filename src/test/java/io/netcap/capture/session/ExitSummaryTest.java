@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netcap.capture.program.CaptureEvent;
 import io.netcap.capture.program.KernelAbi;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,12 +55,14 @@ class ExitSummaryTest {
 
     @Test
     void lateEventsFromTheReordererAreCountedAndSaid() {
-        EventReorderer r = new EventReorderer(1_000, 100);
-        List<CaptureEvent> out = new ArrayList<>();
-        r.add(event(5_000), out::add);
-        r.releaseUpTo(10_000, out::add);
-        r.add(event(4_000), out::add); // older than one already written
-        r.releaseAll(out::add);
+        RecordReorderer r = new RecordReorderer(1_000, 100);
+        List<Integer> out = new ArrayList<>();
+        RecordReorderer.RecordHandler written = (buffer, offset, size) -> out.add(size);
+        ByteBuffer record = ByteBuffer.allocate(16);
+        r.add(record, 16, 5_000, written);
+        r.releaseUpTo(10_000, written);
+        r.add(record, 16, 4_000, written); // older than one already written
+        r.releaseAll(written);
         assertEquals(1, r.lateEvents());
         assertEquals(2, out.size(), "a late event is still written, with its own timestamp");
         String s = print(2, new KernelAbi.Counters(2, 2, 0, 0, 0), r.lateEvents());
@@ -73,9 +75,5 @@ class ExitSummaryTest {
         String s = print(3, new KernelAbi.Counters(9, 5, 0, 0, 0), 0, 2);
         assertTrue(s.endsWith("2 packets not written: the reader of stdout had gone\n"), s);
         assertFalse(print(3, new KernelAbi.Counters(9, 3, 0, 0, 0), 0, 0).contains("not written"));
-    }
-
-    private static CaptureEvent event(long ns) {
-        return new CaptureEvent(ns, 0, 0, 60, 1, 1, KernelAbi.NO_STACK, 0, 0, 1, 0, "veth0", 0, new byte[60]);
     }
 }
