@@ -436,24 +436,37 @@ static __always_inline __u32 netcap_copy_dynptr(struct sk_buff *skb, struct netc
 /*
  * Copies the first want bytes of the packet (from p->start; want <= p->wire) to s->data + at and
  * returns how many it could: all of them, except where a hook can read only the linear part.
+ *
+ * When every wanted byte is in the linear part (a small frame, or the headers of a large one),
+ * that is one bpf_probe_read_kernel on every hook kind: the skb dynptr would cost a kfunc call,
+ * a read of the bytes before skb->data and a bpf_dynptr_read, three calls for the same bytes.
+ * Only packets that go on past the linear part take the dynptr or netcap_copy_frags.
  */
 static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
 						__u32 at, __u32 want, __s64 linear, const int mode)
 {
 	__u8 *dst = s->data + at; /* at <= NETCAP_FAKE_HDR_MAX, checked by the caller */
 
+	if (linear >= want) {
+		__u64 all = want;
+
+		netcap_barrier_var(all);
+		if (all > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst, all, p->start))
+			return 0;
+		return (__u32)all;
+	}
 #if NETCAP_SKB_DYNPTR
 	if (mode == NETCAP_BTF_TYPED)
 		return netcap_copy_dynptr(skb, p, dst, want);
 #endif
-	__u64 n = linear <= 0 ? 0 : linear < want ? linear : want;
+	__u64 n = linear <= 0 ? 0 : linear;
 
 	netcap_barrier_var(n);
 	if (n > NETCAP_COPY_MAX)
 		return 0;
 	if (n && bpf_probe_read_kernel(dst, n, p->start))
 		return 0;
-	if (n < want && linear >= 0) {
+	if (linear >= 0) { /* the rest is past the linear part */
 		/* probed even through a BTF-typed skb: a pointer loaded from it is no plain number */
 		unsigned char *head = BPF_CORE_READ(skb, head);
 		__u32 end = BPF_CORE_READ(skb, end);
