@@ -11,11 +11,13 @@ import java.util.List;
  * @param name             C identifier of the function
  * @param linkType         the link type the program's offsets assume, for the header comment
  * @param instructionCount size of the cBPF program, for the header comment
+ * @param readExtent       bytes from {@code data} on the function can read, {@link CbpfProgram#readExtent}
  * @param locals           the locals the blocks use
  * @param blocks           reachable blocks in instruction order; each falls into the next unless
  *                         its last statement leaves
  */
-record CFunction(String name, LinkType linkType, int instructionCount, Locals locals, List<Block> blocks) {
+record CFunction(String name, LinkType linkType, int instructionCount, long readExtent, Locals locals,
+                 List<Block> blocks) {
 
     CFunction {
         blocks = List.copyOf(blocks);

@@ -87,7 +87,7 @@ final class CFunctionAnalysis {
         CFunctionAnalysis analysis = new CFunctionAnalysis(program.instructions());
         List<BasicBlocks.Block> order = analysis.reachableBlocks();
         List<CFunction.Block> blocks = analysis.blocks(order);
-        return new CFunction(name, program.linkType(), program.instructions().size(),
+        return new CFunction(name, program.linkType(), program.instructions().size(), program.readExtent(),
                 analysis.locals(order, blocks), blocks);
     }
 

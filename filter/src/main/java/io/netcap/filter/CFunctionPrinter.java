@@ -71,6 +71,10 @@ final class CFunctionPrinter {
         out.append("static __always_inline __u32 ").append(f.name())
                 .append("(const __u8 *data, const __u8 *data_end)\n{\n")
                 .append("\treturn ").append(f.name()).append("_len(data, data_end, (__u32)(data_end - data));\n}\n");
+        // A constant, not a run-time setting: it is a fact about the code above, and changes with it.
+        out.append("\n/* Bytes from data on that ").append(f.name()).append("_len can read: a copy of that many gives the\n")
+                .append(" * verdict the whole packet gives (0x10000: anywhere in the window; 0: none, it decides without). */\n")
+                .append("enum { ").append(f.name()).append("_extent = ").append(f.readExtent()).append(" };\n");
     }
 
     /** Declares the locals; true if there were any. */

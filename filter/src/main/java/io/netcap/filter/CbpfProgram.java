@@ -40,6 +40,16 @@ public final class CbpfProgram {
         return instructions.size() == 1 && instructions.get(0).code() == (Opcodes.RET | Opcodes.RET_K);
     }
 
+    /**
+     * Bytes from the packet's start the program can read before it decides (one past its last
+     * packet load), 0..0x10000; 0x10000 (the whole window the C reads in) when that cannot be
+     * bounded. Running it on a copy of only that many bytes gives the verdict the whole packet
+     * gives. See {@link ReadExtent}.
+     */
+    public long readExtent() {
+        return ReadExtent.of(instructions);
+    }
+
     /** Multi-line listing in {@code bpf_dump} style, one {@link CbpfInstruction#format} line each. */
     public String dump() {
         StringBuilder sb = new StringBuilder();

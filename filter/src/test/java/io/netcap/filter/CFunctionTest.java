@@ -37,7 +37,7 @@ class CFunctionTest {
     private static final CbpfProgram PICK = program(
             ld(B, ABS, 0), jmp(JSET, K, 1, 0, 2), ldx(W, IMM, 4), ja(1), ldx(W, IMM, 8), txa(), retA());
 
-    private static final CFunction PICK_TREE = new CFunction("pick", LinkType.ETHERNET, 7,
+    private static final CFunction PICK_TREE = new CFunction("pick", LinkType.ETHERNET, 7, 1,
             new CFunction.Locals(true, true, List.of(), false, List.of()),
             List.of(
                     new CFunction.Block(0, false, 1, List.of(
@@ -87,12 +87,13 @@ class CFunctionTest {
                 \t/* (006) ret a */
                 \treturn A;
                 """, body(c, "pick"));
-        assertTrue(c.endsWith("""
+        assertTrue(c.contains("""
                 static __always_inline __u32 pick(const __u8 *data, const __u8 *data_end)
                 {
                 \treturn pick_len(data, data_end, (__u32)(data_end - data));
                 }
                 """), c);
+        assertTrue(c.endsWith("enum { pick_extent = 1 };\n"), c);
     }
 
     /**
@@ -106,7 +107,7 @@ class CFunctionTest {
                         new Arithmetic(ArithmeticOp.ADD, new Constant(1)),
                         new Branch(new Condition(Comparison.GREATER, new Constant(100), true), new LoopBack(0, 16)),
                         new ReturnA())));
-        CFunction counts = new CFunction("t", LinkType.RAW_IP, 3,
+        CFunction counts = new CFunction("t", LinkType.RAW_IP, 3, 0,
                 new CFunction.Locals(true, false, List.of(), false, List.of(0)), blocks);
         String c = CFunctionPrinter.print(counts);
         assertTrue(body(c, "t").contains("""
@@ -116,7 +117,7 @@ class CFunctionTest {
                 \t\tgoto L000;
                 \t}
                 """), c);
-        CFunction unbounded = new CFunction("u", LinkType.RAW_IP, 3, counts.locals(), List.of(
+        CFunction unbounded = new CFunction("u", LinkType.RAW_IP, 3, 0, counts.locals(), List.of(
                 new CFunction.Block(0, true, 0, List.of(blocks.get(0).statements().get(0),
                         new Branch(new Condition(Comparison.GREATER, new Constant(100), true), new LoopBack(0, 1000)),
                         new ReturnA()))));

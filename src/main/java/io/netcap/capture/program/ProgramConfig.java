@@ -89,7 +89,10 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
                 && name.chars().noneMatch(Character::isWhitespace);
     }
 
-    /** Bytes copied for the filter: the capture size, but never fewer than {@link #MIN_FILTER_BYTES}. */
+    /**
+     * Most bytes copied for the filter: the capture size, but never fewer than {@link
+     * #MIN_FILTER_BYTES}. The program copies fewer where the filter reads fewer (its extent).
+     */
     public int copySize() {
         return Math.max(captureSize, MIN_FILTER_BYTES);
     }

@@ -18,6 +18,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_HOOK_COUNT   @@HOOK_COUNT@@
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
+#define NETCAP_FILTER_L2_EXTENT @@FILTER_L2@@_extent  /* bytes the filter can read: copied before it runs */
+#define NETCAP_FILTER_L3_EXTENT @@FILTER_L3@@_extent
 #define NETCAP_SKB_DYNPTR   @@SKB_DYNPTR@@  /* 1: BTF-typed hooks read packets through bpf_dynptr_from_skb */
 
 /* ---- filter functions translated from the tcpdump expression ---- */

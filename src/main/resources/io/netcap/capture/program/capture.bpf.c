@@ -34,6 +34,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_PERF_EVENTS  @@PERF_EVENTS@@  /* 1: events go through a perf event array, 0: a BPF ring buffer */
 #define NETCAP_FILTER_L2_LEN @@FILTER_L2@@_len
 #define NETCAP_FILTER_L3_LEN @@FILTER_L3@@_len
+#define NETCAP_FILTER_L2_EXTENT @@FILTER_L2@@_extent  /* bytes the filter can read: copied before it runs */
+#define NETCAP_FILTER_L3_EXTENT @@FILTER_L3@@_extent
 #define NETCAP_SKB_DYNPTR   @@SKB_DYNPTR@@  /* 1: BTF-typed hooks read packets through bpf_dynptr_from_skb */
 #define NETCAP_USER_SOURCE  @@USER_SOURCE@@  /* user-space hooks: 1 rte_mbuf, 2 raw buffer; 0 kernel sk_buffs */
 #define NETCAP_USDT         @@USDT@@  /* 1: some hook is a USDT probe (libbpf's usdt.bpf.h reads its arguments) */
@@ -159,6 +161,7 @@ static __always_inline int netcap_capture(void *ctx, struct sk_buff *skb, __u32 
 	if (!netcap_ext_act(s, ext, skb, (__u32)p.wire, hook))
 		return 0;
 	cnt->matched++;
+	netcap_copy_rest(skb, s, &p, mode);
 
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	netcap_follow((__u64)skb, hook, s->ev.ts_ns);

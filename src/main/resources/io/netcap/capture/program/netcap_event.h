@@ -45,7 +45,7 @@ struct netcap_counters {
 	__u64 matched;     /* ... and the filter (and -i) matched */
 	__u64 lost;        /* ... but the event did not fit in the ring buffer */
 	__u64 unlocated;   /* ... but the packet's start could not be found */
-	__u64 partial;     /* ... whose bytes (up to the copy size) could not all be read: filtered on part */
+	__u64 partial;     /* ... whose bytes the filter reads could not all be read: filtered on part */
 	__u64 skipped;     /* mbufs of an array argument beyond NETCAP_MAX_BURST: not read at all */
 };
 
@@ -80,7 +80,7 @@ struct netcap_mbuf_layout {
  */
 struct netcap_config {
 	__u32 capture_size;    /* bytes of each packet sent to user space */
-	__u32 copy_size;       /* bytes copied for the filter to look at, >= capture_size */
+	__u32 copy_size;       /* at most this many bytes are copied before the filter (fewer where it reads fewer), >= capture_size */
 	__u32 netns;           /* non-zero: only packets in the netns of this inode */
 	__s32 skb_data_offset; /* with skb_data: the packet starts at skb->data + this */
 	__u8  stacks;          /* 1: record the kernel stack of each packet */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What every netcap program does with an skb before deciding what to do with it: check the
- * device name (-i) and network namespace (--netns), find where the packet starts, copy it to a
- * per-CPU scratch buffer and run the tcpdump filter on the copy.
+ * device name (-i) and network namespace (--netns), find where the packet starts, copy the bytes
+ * the tcpdump filter can read to a per-CPU scratch buffer and run the filter on the copy; the
+ * rest of what the record holds is copied only for packets that match.
  *
  * The including file defines, before including this: NETCAP_HOOK_COUNT, the filter functions'
- * names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN, and NETCAP_SKB_DYNPTR (1 where the kernel
+ * names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN and how many bytes each can read,
+ * NETCAP_FILTER_L2_EXTENT / NETCAP_FILTER_L3_EXTENT, and NETCAP_SKB_DYNPTR (1 where the kernel
  * lets BTF-typed programs read an skb through the kfunc bpf_dynptr_from_skb). Everything the user may change
  * without changing the code (-i, --netns, -s, -S, --skb-data, --fake-hdr) is read from
  * netcap_config, which netcap fills before load.
@@ -46,6 +48,11 @@ static __always_inline const struct netcap_config *netcap_cfg(void)
 
 /* Room for headers --fake-hdr puts in front of a full-size copy. */
 #define NETCAP_FAKE_HDR_MAX 54
+/*
+ * The fewest packet bytes copied before the filter runs, however little it reads: an Ethernet
+ * header, whose MAC addresses move in front of an offloaded VLAN tag before the filter sees it.
+ */
+#define NETCAP_FILTER_COPY_MIN 14
 
 /*
  * data is twice the window: the verifier bounds a page fragment's copy by the maxima of its
@@ -187,7 +194,10 @@ struct netcap_packet {
 	__u16 flags;      /* NETCAP_EVENT_VLAN, or 0 */
 	unsigned char *start;
 	__s64 wire;       /* length from start to the end of the packet */
-	__u32 copied;     /* bytes of it in scratch->data */
+	__s64 linear;     /* length from start to the end of the skb's linear part (netcap_locate) */
+	__u32 copied;     /* bytes of it in scratch->data, with the prefix */
+	__u32 at;         /* the prefix: bytes netcap put in front of the packet (VLAN tag, made-up headers) */
+	__u32 more;       /* for the record: copy the packet's bytes up to here after a match; 0 when all are in */
 	__u32 netns;
 	__u16 link;       /* NETCAP_LINKTYPE_* */
 	__u8 transport;   /* start is the transport header: there is no IP header yet */
@@ -398,69 +408,101 @@ __noinline int netcap_copy_frags(struct netcap_scratch *s, __u64 shinfo, __u32 a
 extern int bpf_dynptr_from_skb(struct sk_buff *skb, __u64 flags, struct bpf_dynptr *ptr__uninit) __ksym;
 
 /*
- * Copies want bytes of the packet from p->start to dst through an skb dynptr, which reads the
- * linear part, the page fragments and the frag_list alike (skb_copy_bits). The dynptr starts at
- * skb->data; bytes before it (the MAC header on RX) are in the linear part and read directly.
- * Returns the bytes copied: fewer than want only when a read failed.
+ * Copies bytes from..want of the packet (counted from p->start) to dst + from through an skb
+ * dynptr, which reads the linear part, the page fragments and the frag_list alike
+ * (skb_copy_bits). The dynptr starts at skb->data; bytes before it (the MAC header on RX) are in
+ * the linear part and read directly. Returns where the copy got to: want, or less where a read
+ * failed.
  */
-static __always_inline __u32 netcap_copy_dynptr(struct sk_buff *skb, struct netcap_packet *p, __u8 *dst, __u32 want)
+static __always_inline __u32 netcap_copy_dynptr(struct sk_buff *skb, struct netcap_packet *p, __u8 *dst, __u32 from,
+						__u32 want)
 {
 	struct bpf_dynptr dp;
 	__s64 before = (__s64)(skb->data - p->start); /* bytes from the start to skb->data */
-	__u64 copied = 0, offset = 0;
+	__u64 copied = from;
 
 	if (bpf_dynptr_from_skb(skb, 0, &dp))
-		return 0;
-	if (before > 0) {
-		__u64 n = before < want ? before : want;
+		return from;
+	if (before > (__s64)copied) {
+		__u64 end = before < want ? before : want;
+		__u64 n = end - copied;
 
 		netcap_barrier_var(n);
-		if (n > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst, n, p->start))
-			return 0;
-		copied = n;
-	} else {
-		offset = -before;
+		netcap_barrier_var(copied);
+		if (n > NETCAP_COPY_MAX || copied > NETCAP_COPY_MAX
+		    || bpf_probe_read_kernel(dst + copied, n, p->start + copied))
+			return from;
+		copied = end;
 	}
 	__u64 rest = want - copied;
 
+	if (!rest)
+		return (__u32)copied;
+	__u64 offset = copied - before; /* in the dynptr, which starts at skb->data; copied >= before here */
+
 	netcap_barrier_var(rest);
 	netcap_barrier_var(copied);
-	if (rest > NETCAP_COPY_MAX || copied > NETCAP_COPY_MAX || offset > NETCAP_COPY_MAX)
+	if (rest > NETCAP_COPY_MAX || copied > NETCAP_COPY_MAX || offset > 2 * NETCAP_COPY_MAX)
 		return copied;
-	if (rest && bpf_dynptr_read(dst + copied, rest, &dp, offset, 0))
+	if (bpf_dynptr_read(dst + copied, rest, &dp, offset, 0))
 		return copied;
 	return copied + rest;
 }
 #endif
 
 /*
- * Copies the first want bytes of the packet (from p->start; want <= p->wire) to s->data + at and
- * returns how many it could: all of them, except where a hook can read only the linear part.
+ * Copies bytes from..want of the packet (counted from p->start; want <= p->wire) to
+ * s->data + at + from, after the first from bytes copied before, and returns where the copy got
+ * to: want, except where a read failed or a hook can read only the linear part.
+ *
+ * When every wanted byte is in the linear part (a small frame, or the headers of a large one),
+ * that is one bpf_probe_read_kernel on every hook kind: the skb dynptr would cost a kfunc call,
+ * a read of the bytes before skb->data and a bpf_dynptr_read, three calls for the same bytes.
+ * Only packets that go on past the linear part take the dynptr or netcap_copy_frags.
  */
 static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
-						__u32 at, __u32 want, __s64 linear, const int mode)
+						__u32 at, __u32 from, __u32 want, __s64 linear, const int mode)
 {
 	__u8 *dst = s->data + at; /* at <= NETCAP_FAKE_HDR_MAX, checked by the caller */
+	__u64 done = from;
 
+	netcap_barrier_var(done);
+	if (done > NETCAP_COPY_MAX)
+		return from;
+	if (linear >= want) {
+		__u64 n = want - done;
+
+		netcap_barrier_var(n);
+		if (n > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst + done, n, p->start + done))
+			return from;
+		return want;
+	}
 #if NETCAP_SKB_DYNPTR
 	if (mode == NETCAP_BTF_TYPED)
-		return netcap_copy_dynptr(skb, p, dst, want);
+		return netcap_copy_dynptr(skb, p, dst, from, want);
 #endif
-	__u64 n = linear <= 0 ? 0 : linear < want ? linear : want;
+	if (linear > (__s64)done) {
+		__u64 n = linear - done;
 
-	netcap_barrier_var(n);
-	if (n > NETCAP_COPY_MAX)
-		return 0;
-	if (n && bpf_probe_read_kernel(dst, n, p->start))
-		return 0;
-	if (n < want && linear >= 0) {
+		netcap_barrier_var(n);
+		if (n > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst + done, n, p->start + done))
+			return from;
+		done = linear;
+	}
+	if (linear >= 0) {
+		/*
+		 * The rest is past the linear part. netcap_copy_frags walks the pieces from the
+		 * first fragment on, so it starts at the end of the linear part even when some of
+		 * what follows was copied before (the same bytes again).
+		 */
 		/* probed even through a BTF-typed skb: a pointer loaded from it is no plain number */
 		unsigned char *head = BPF_CORE_READ(skb, head);
 		__u32 end = BPF_CORE_READ(skb, end);
+		__u32 got = netcap_copy_frags(s, (__u64)(head + end), at, (__u32)linear, want);
 
-		return netcap_copy_frags(s, (__u64)(head + end), at, (__u32)n, want);
+		return got > done ? got : (__u32)done;
 	}
-	return (__u32)n;
+	return (__u32)done;
 }
 
 /*
@@ -613,8 +655,21 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		return NULL;
 	__u32 limit = cfg->copy_size;
 	__u32 want = p->wire < limit ? (__u32)p->wire : limit;
+	/*
+	 * The filter reads no further into its buffer (the prefix, then the packet) than its extent,
+	 * which the filter compiler worked out: that many bytes are copied first, and the rest, up to
+	 * what the record holds, only once the packet has matched (netcap_copy_rest). Everything is
+	 * copied at once for a filter that reads nothing (no filter: every packet matches) or
+	 * anywhere in the window, and for a packet --gather follows, taken whatever the filter says.
+	 */
+	__u32 extent = p->link == NETCAP_LINKTYPE_ETHERNET || prefix ? NETCAP_FILTER_L2_EXTENT : NETCAP_FILTER_L3_EXTENT;
+	__u32 first = extent > NETCAP_FILTER_COPY_MIN ? extent : NETCAP_FILTER_COPY_MIN;
 
-	n = netcap_copy_packet(skb, s, p, prefix, want, linear, mode);
+	if (followed || !extent || first > want)
+		first = want;
+	p->at = prefix;
+	p->linear = linear;
+	n = netcap_copy_packet(skb, s, p, prefix, 0, first, linear, mode);
 	netcap_barrier_var(n);
 	if (n > NETCAP_COPY_MAX)
 		return NULL;
@@ -622,8 +677,11 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 		cnt->unlocated++;
 		return NULL;
 	}
-	if (n < want)
+	if (n < first)
 		cnt->partial++; /* the filter sees only the bytes read: it may reject what the whole packet would match */
+	__u32 record = want < cfg->capture_size ? want : cfg->capture_size;
+
+	p->more = n == first && first < record ? record : 0;
 	if (tag && n >= 12) {
 		__u64 macs = *(__u64 *)(s->data + 4);
 		__u32 macs_tail = *(__u32 *)(s->data + 12);
@@ -650,6 +708,29 @@ static __always_inline struct netcap_scratch *netcap_match(struct sk_buff *skb, 
 	if (!followed && (!match || !netcap_ext_filter(ext, skb, hook)))
 		return NULL;
 	return s;
+}
+
+/*
+ * For a packet netcap_match() kept: copies the bytes the record holds beyond those the filter
+ * ran on (p->more), after them in the scratch record, and counts them in p->copied. Where a read
+ * fails the record stays shorter, and is marked truncated when it is sent.
+ */
+static __always_inline void netcap_copy_rest(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
+					     const int mode)
+{
+	__u32 at = p->at;
+	__u32 from = p->copied - at; /* bytes of the packet already in s->data, after the prefix */
+	__u32 more = p->more;
+	__u32 n;
+
+	netcap_barrier_var(at);
+	if (!more || from >= more || at > NETCAP_FAKE_HDR_MAX)
+		return;
+	n = netcap_copy_packet(skb, s, p, at, from, more, p->linear, mode);
+	netcap_barrier_var(n);
+	if (n > NETCAP_COPY_MAX)
+		return;
+	p->copied = n + at;
 }
 
 /* Reads a u32 tracepoint field at a constant offset, or 0 when the hook has none (off < 0). */
