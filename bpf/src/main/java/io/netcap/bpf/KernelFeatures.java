@@ -62,8 +62,20 @@ public final class KernelFeatures {
      * program type may call it is up to the verifier: tracing programs may only on newer kernels.
      */
     public static boolean hasSkbDynptr() {
+        return hasKfunc("bpf_dynptr_from_skb");
+    }
+
+    /**
+     * Whether the kernel has the kfunc bpf_rdonly_cast (6.2+), by its BTF. Casting to void, which
+     * gives read-only memory a program may load from directly, the verifier allows from 6.17 on.
+     */
+    public static boolean hasRdonlyCast() {
+        return hasKfunc("bpf_rdonly_cast");
+    }
+
+    private static boolean hasKfunc(String name) {
         try {
-            return hasVmlinuxBtf() && Btf.vmlinux().findType("bpf_dynptr_from_skb", BtfKind.FUNC).isPresent();
+            return hasVmlinuxBtf() && Btf.vmlinux().findType(name, BtfKind.FUNC).isPresent();
         } catch (IOException e) {
             return false;
         }

@@ -24,13 +24,23 @@ import java.util.stream.Collectors;
  *                  bpf_dynptr_from_skb, which reaches page fragments and frag_list; false where
  *                  the kernel lacks it (before 6.3) or refuses it to tracing programs
  * @param extensions the user's C (--ext-filter, --ext-action), compiled into a capture program
+ * @param directLoads whether BTF-typed hooks copy the first bytes of a packet (up to 128, from the
+ *                  skb's linear part) with plain loads, through the kfunc bpf_rdonly_cast to void,
+ *                  instead of calling bpf_probe_read_kernel; false where the kernel lacks the kfunc
+ *                  or its verifier refuses the cast (before 6.17)
  */
 public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
-                             boolean skbDynptr, Extensions extensions) {
-    /** A program without extensions. */
+                             boolean skbDynptr, Extensions extensions, boolean directLoads) {
+    /** A program without extensions, copying with bpf_probe_read_kernel. */
     public CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
                           boolean skbDynptr) {
-        this(kind, hooks, filter, transport, skbDynptr, Extensions.NONE);
+        this(kind, hooks, filter, transport, skbDynptr, Extensions.NONE, false);
+    }
+
+    /** A program copying with bpf_probe_read_kernel. */
+    public CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter filter, EventTransport transport,
+                          boolean skbDynptr, Extensions extensions) {
+        this(kind, hooks, filter, transport, skbDynptr, extensions, false);
     }
 
     public CaptureProgram {
@@ -77,11 +87,16 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
     public CaptureProgram withHook(Hook hook) {
         List<Hook> replaced = new ArrayList<>(hooks);
         replaced.set(hook.index(), hook);
-        return new CaptureProgram(kind, replaced, filter, transport, skbDynptr, extensions);
+        return new CaptureProgram(kind, replaced, filter, transport, skbDynptr, extensions, directLoads);
     }
 
     /** This program reading packets without bpf_dynptr_from_skb. */
     public CaptureProgram withoutSkbDynptr() {
-        return new CaptureProgram(kind, hooks, filter, transport, false, extensions);
+        return new CaptureProgram(kind, hooks, filter, transport, false, extensions, directLoads);
+    }
+
+    /** This program copying with bpf_probe_read_kernel only, without bpf_rdonly_cast. */
+    public CaptureProgram withoutDirectLoads() {
+        return new CaptureProgram(kind, hooks, filter, transport, skbDynptr, extensions, false);
     }
 }

@@ -49,6 +49,7 @@ public final class ProgramGenerator {
             slots.put("EXT_SOURCES", includes.toString());
         }
         slots.put("SKB_DYNPTR", program.skbDynptr() ? "1" : "0");
+        slots.put("DIRECT_LOADS", program.directLoads() ? "1" : "0");
         slots.put("FILTER_FUNCTIONS", program.filter().cSource());
         slots.put("FILTER_L2", program.filter().l2Function());
         slots.put("FILTER_L3", program.filter().l3Function());

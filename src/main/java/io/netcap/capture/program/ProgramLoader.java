@@ -102,7 +102,8 @@ public final class ProgramLoader {
                 return new Loaded(current, object, compiled, decoder);
             } catch (BpfException e) {
                 object.close();
-                current = refusedSkbDynptr(current, e) ? current.withoutSkbDynptr() : fallBack(current, kprobes, e);
+                current = refusedDirectLoads(current, e) ? current.withoutDirectLoads()
+                        : refusedSkbDynptr(current, e) ? current.withoutSkbDynptr() : fallBack(current, kprobes, e);
             } catch (RuntimeException e) {
                 object.close();
                 throw e;
@@ -134,6 +135,15 @@ public final class ProgramLoader {
      */
     static boolean refusedSkbDynptr(CaptureProgram program, BpfException e) {
         return program.skbDynptr() && e.verifierLog() != null && e.verifierLog().contains("bpf_dynptr_from_skb");
+    }
+
+    /**
+     * Whether the verifier refused bpf_rdonly_cast to void (kernels from 6.2, which have the kfunc,
+     * to 6.16, which cast only to structs): then the first bytes of a packet are copied with
+     * bpf_probe_read_kernel, as on every other hook kind.
+     */
+    static boolean refusedDirectLoads(CaptureProgram program, BpfException e) {
+        return program.directLoads() && e.verifierLog() != null && e.verifierLog().contains("bpf_rdonly_cast");
     }
 
     /**

@@ -66,9 +66,11 @@ public final class ProgramPreparation {
         List<Hook> hooks = resolver.resolve(specs);
         StartupPhases.mark("hooks");
         // only BTF-typed hooks can call the kfunc: tracepoint-only programs skip the BTF lookup
-        boolean skbDynptr = hooks.stream().anyMatch(h -> h.kind().btfTyped()) && KernelFeatures.hasSkbDynptr();
+        boolean btfTyped = hooks.stream().anyMatch(h -> h.kind().btfTyped());
+        boolean skbDynptr = btfTyped && KernelFeatures.hasSkbDynptr();
+        boolean directLoads = btfTyped && KernelFeatures.hasRdonlyCast();
         return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr,
-                extensions), resolver.hasKprobes());
+                extensions, directLoads), resolver.hasKprobes());
     }
 
     /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */

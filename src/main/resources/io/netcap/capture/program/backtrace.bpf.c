@@ -21,6 +21,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NETCAP_FILTER_L2_EXTENT @@FILTER_L2@@_extent  /* bytes the filter can read: copied before it runs */
 #define NETCAP_FILTER_L3_EXTENT @@FILTER_L3@@_extent
 #define NETCAP_SKB_DYNPTR   @@SKB_DYNPTR@@  /* 1: BTF-typed hooks read packets through bpf_dynptr_from_skb */
+#define NETCAP_DIRECT_LOADS @@DIRECT_LOADS@@  /* 1: BTF-typed hooks copy a packet's first bytes with plain loads (bpf_rdonly_cast) */
 
 /* ---- filter functions translated from the tcpdump expression ---- */
 @@FILTER_FUNCTIONS@@

@@ -8,7 +8,8 @@
  * The including file defines, before including this: NETCAP_HOOK_COUNT, the filter functions'
  * names NETCAP_FILTER_L2_LEN / NETCAP_FILTER_L3_LEN and how many bytes each can read,
  * NETCAP_FILTER_L2_EXTENT / NETCAP_FILTER_L3_EXTENT, and NETCAP_SKB_DYNPTR (1 where the kernel
- * lets BTF-typed programs read an skb through the kfunc bpf_dynptr_from_skb). Everything the user may change
+ * lets BTF-typed programs read an skb through the kfunc bpf_dynptr_from_skb), NETCAP_DIRECT_LOADS (1
+ * where they may load from memory cast with bpf_rdonly_cast). Everything the user may change
  * without changing the code (-i, --netns, -s, -S, --skb-data, --fake-hdr) is read from
  * netcap_config, which netcap fills before load.
  */
@@ -450,14 +451,47 @@ static __always_inline __u32 netcap_copy_dynptr(struct sk_buff *skb, struct netc
 }
 #endif
 
+#if NETCAP_DIRECT_LOADS
+/*
+ * The kfunc (6.2+). Cast to void (btf_id 0) it gives read-only memory that the program may load
+ * from directly, each load a plain instruction the JIT guards against faults; verifiers before
+ * 6.17 refuse that, and netcap then builds the program without it (ProgramLoader).
+ */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+
+/* The most bytes copied with plain loads: enough for the headers most filters read. */
+#define NETCAP_DIRECT_MAX 128
+
+/*
+ * Copies n <= NETCAP_DIRECT_MAX bytes from src, in the skb's linear part, to dst with 8-byte
+ * loads: cheaper than a bpf_probe_read_kernel call, which is most of what a packet that does not
+ * match costs. The copy is rounded up to 8 bytes: the few after the last are still in the skb's
+ * buffer (its tail room, or the skb_shared_info after it), and land in the scratch record past
+ * what the filter and the record are given.
+ */
+static __always_inline void netcap_copy_direct(__u8 *dst, const unsigned char *src, __u32 n)
+{
+	const __u64 *from = bpf_rdonly_cast(src, 0);
+	__u64 *to = (__u64 *)dst;
+
+#pragma unroll
+	for (int i = 0; i < NETCAP_DIRECT_MAX / 8; i++) {
+		if (i * 8 >= n)
+			break;
+		to[i] = from[i];
+	}
+}
+#endif
+
 /*
  * Copies bytes from..want of the packet (counted from p->start; want <= p->wire) to
  * s->data + at + from, after the first from bytes copied before, and returns where the copy got
  * to: want, except where a read failed or a hook can read only the linear part.
  *
  * When every wanted byte is in the linear part (a small frame, or the headers of a large one),
- * that is one bpf_probe_read_kernel on every hook kind: the skb dynptr would cost a kfunc call,
- * a read of the bytes before skb->data and a bpf_dynptr_read, three calls for the same bytes.
+ * that is one bpf_probe_read_kernel on every hook kind, or plain loads (netcap_copy_direct): the
+ * skb dynptr would cost a kfunc call, a read of the bytes before skb->data and a
+ * bpf_dynptr_read, three calls for the same bytes.
  * Only packets that go on past the linear part take the dynptr or netcap_copy_frags.
  */
 static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netcap_scratch *s, struct netcap_packet *p,
@@ -473,6 +507,12 @@ static __always_inline __u32 netcap_copy_packet(struct sk_buff *skb, struct netc
 		__u64 n = want - done;
 
 		netcap_barrier_var(n);
+#if NETCAP_DIRECT_LOADS
+		if (mode == NETCAP_BTF_TYPED && n <= NETCAP_DIRECT_MAX) {
+			netcap_copy_direct(dst + done, p->start + done, (__u32)n);
+			return want;
+		}
+#endif
 		if (n > NETCAP_COPY_MAX || bpf_probe_read_kernel(dst + done, n, p->start + done))
 			return from;
 		return want;

@@ -223,20 +223,26 @@ class KernelAbiTest {
     }
 
     /**
-     * Both ways of reading fragments pass this kernel's verifier in both programs, whatever it
+     * Every way of reading packets passes this kernel's verifier in both programs, whatever it
      * would choose itself: a BTF-typed hook without bpf_dynptr_from_skb (kernels before 6.3)
-     * hands the kallsyms walk, a global function, plain numbers only.
+     * hands the kallsyms walk, a global function, plain numbers only; without bpf_rdonly_cast
+     * (kernels before 6.17) it copies the filter's bytes with bpf_probe_read_kernel.
      */
     @ParameterizedTest
     @EnumSource(ProgramKind.class)
     @Tag("kernel")
-    void bothFragmentReadersPassTheVerifier(ProgramKind kind, @TempDir Path cache) throws Exception {
+    void everyPacketReaderPassesTheVerifier(ProgramKind kind, @TempDir Path cache) throws Exception {
         TestPrograms.assumeRoot();
         ClangCompiler clang = new ClangCompiler("clang", cache);
-        for (CaptureProgram program : List.of(program(kind), program(kind).withoutSkbDynptr())) {
+        boolean direct = io.netcap.bpf.KernelFeatures.hasRdonlyCast();
+        CaptureProgram all = new CaptureProgram(kind, HOOKS, FilterCompiler.compile("icmp"), EventTransport.RING_BUFFER,
+                true, io.netcap.capture.extension.Extensions.NONE, direct);
+        for (CaptureProgram program : List.of(all, all.withoutSkbDynptr(), all.withoutDirectLoads(),
+                all.withoutSkbDynptr().withoutDirectLoads())) {
             ProgramLoader.Loaded loaded = ProgramLoader.load(program, ProgramConfig.defaults(), false, o -> { }, clang);
             try {
                 assertEquals(program.skbDynptr(), loaded.program().skbDynptr(), "loaded as generated");
+                assertEquals(program.directLoads(), loaded.program().directLoads(), "loaded as generated");
             } finally {
                 loaded.object().close();
             }
