@@ -130,6 +130,40 @@ class WholePacketIT extends KernelTest {
     }
 
     /**
+     * A filter reads further into a packet than the snap length and than 2048 bytes: byte 30000
+     * of 64 KiB GSO packets, with -s 128. The filter sees as far as it reads, so it matches as in
+     * tcpdump (a fixed floor of 2048 bytes made it silently match nothing), and the records are
+     * still cut at -s.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {RX, TX})
+    void aFilterReadingPastTheSnapLengthMatches(String hook) throws Exception {
+        assumeWhole(hook);
+        try (TestNetwork net = TestNetwork.create()) {
+            Path data = dir.resolve("z.bin");
+            byte[] z = new byte[400_000];
+            java.util.Arrays.fill(z, (byte) 'Z');
+            Files.write(data, z);
+            net.tcpSink(8082);
+            Path ours = dir.resolve("deep.pcap");
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-s", "128", "-w", ours.toString(),
+                    "-e", "dst host " + net.addrB + " and ip[30000:4] = 0x5a5a5a5a")) {
+                netcap.awaitListening();
+                net.tcpSend(8082, data);
+                Thread.sleep(300);
+                netcap.signal("INT");
+                assertEquals(0, netcap.waitFor(30), netcap.stderr());
+                List<PcapRecord> mine = PcapReader.read(ours);
+                assertFalse(mine.isEmpty(), "no packet matched a filter on byte 30000\n" + netcap.stderr());
+                for (PcapRecord p : mine) {
+                    assertTrue(p.originalLength() > 30004, "length " + p.originalLength());
+                    assertEquals(128, p.data().length, "cut at -s");
+                }
+            }
+        }
+    }
+
+    /**
      * Frames from trafgen's mmap TX ring keep only the Ethernet header in the linear part (on RX,
      * nothing after the pulled MAC header): the UDP port filter still matches every one, on RX and
      * TX, and they are written whole.

@@ -12,4 +12,12 @@ package io.netcap.filter;
  * @param l3Function  name of the two-argument C function for {@code l3}
  */
 public record CompiledFilter(String expression, CbpfProgram l2, CbpfProgram l3, String cSource,
-                             String l2Function, String l3Function) {}
+                             String l2Function, String l3Function) {
+    /**
+     * Bytes from a packet's start that either program can read before it decides (0 for no
+     * expression; 0x10000 when that cannot be bounded): {@link CbpfProgram#readExtent}.
+     */
+    public long readExtent() {
+        return Math.max(l2.readExtent(), l3.readExtent());
+    }
+}

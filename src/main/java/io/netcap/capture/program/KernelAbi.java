@@ -227,11 +227,14 @@ public final class KernelAbi {
         return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(0);
     }
 
-    /** The bytes of {@code struct netcap_config} for these settings. */
-    public static byte[] encodeConfig(ProgramConfig config) {
+    /**
+     * The bytes of {@code struct netcap_config} for these settings, in a program whose filter reads
+     * up to {@code filterExtent} bytes into a packet ({@link ProgramConfig#copySize}).
+     */
+    public static byte[] encodeConfig(ProgramConfig config, long filterExtent) {
         ByteBuffer b = ByteBuffer.allocate(CONFIG_SIZE).order(ByteOrder.nativeOrder());
         b.putInt(CFG_CAPTURE_SIZE, config.captureSize());
-        b.putInt(CFG_COPY_SIZE, config.copySize());
+        b.putInt(CFG_COPY_SIZE, config.copySize(filterExtent));
         b.putInt(CFG_NETNS, (int) config.netns());
         b.putInt(CFG_SKB_DATA_OFFSET, config.skbDataOffset() == null ? 0 : config.skbDataOffset());
         b.put(CFG_STACKS, (byte) (config.stacks() ? 1 : 0));
@@ -262,8 +265,8 @@ public final class KernelAbi {
      * The config as C would print {@code struct netcap_config} (for --dry-run), read back from
      * {@link #encodeConfig}'s bytes so that it shows exactly what the kernel will get.
      */
-    public static String describeConfig(ProgramConfig config) {
-        ByteBuffer b = ByteBuffer.wrap(encodeConfig(config)).order(ByteOrder.nativeOrder());
+    public static String describeConfig(ProgramConfig config, long filterExtent) {
+        ByteBuffer b = ByteBuffer.wrap(encodeConfig(config, filterExtent)).order(ByteOrder.nativeOrder());
         return "netcap_config { capture_size = " + b.getInt(CFG_CAPTURE_SIZE) + ", copy_size = " + b.getInt(CFG_COPY_SIZE)
                 + ", netns = " + Integer.toUnsignedLong(b.getInt(CFG_NETNS)) + ", skb_data_offset = "
                 + b.getInt(CFG_SKB_DATA_OFFSET) + ", stacks = " + b.get(CFG_STACKS) + ", ifname_set = "

@@ -30,8 +30,6 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
     public static final int LINKTYPE_RAW = 101;
 
     public static final int MAX_CAPTURE_SIZE = 65535;
-    /** The filter always sees at least this many bytes, so a small -s does not change what matches. */
-    public static final int MIN_FILTER_BYTES = 2048;
     /** IFNAMSIZ - 1 (include/uapi/linux/if.h): the kernel's longest device name. */
     public static final int DEVICE_NAME_MAX = 15;
     public static final int DEFAULT_CAPTURE_SIZE = 1514;
@@ -90,11 +88,17 @@ public record ProgramConfig(int captureSize, boolean stacks, String interfaceNam
     }
 
     /**
-     * Most bytes copied for the filter: the capture size, but never fewer than {@link
-     * #MIN_FILTER_BYTES}. The program copies fewer where the filter reads fewer (its extent).
+     * Most bytes of a packet copied (netcap_config.copy_size): the capture size, or as far as the
+     * filter can read when that is further, so that a small -s does not change what matches: a
+     * filter on byte 30000 of a GSO packet matches as in tcpdump, and one that cannot be bounded
+     * ({@code ip6 protochain}) sees the packet up to {@value #MAX_CAPTURE_SIZE} bytes. The program
+     * copies only the filter's bytes before the filter, and the rest of the record for matches.
+     * (A fixed floor of 2048 bytes made deeper filters silently match nothing.)
+     *
+     * @param filterExtent {@link io.netcap.filter.CompiledFilter#readExtent()}: 0 for no filter
      */
-    public int copySize() {
-        return Math.max(captureSize, MIN_FILTER_BYTES);
+    public int copySize(long filterExtent) {
+        return (int) Math.max(captureSize, Math.min(filterExtent, MAX_CAPTURE_SIZE));
     }
 
     public ProgramConfig withStacks(boolean stacks) {

@@ -93,7 +93,7 @@ public final class ProgramLoader {
             BpfObject object = BpfObject.open(c.object(), current.kind().objectName());
             try {
                 object.map(KernelAbi.SCRATCH_MAP).setMaxEntries(BpfMap.possibleCpus());
-                object.map(KernelAbi.CONFIG_MAP).setInitialValue(KernelAbi.encodeConfig(config));
+                object.map(KernelAbi.CONFIG_MAP).setInitialValue(KernelAbi.encodeConfig(config, current.filter().readExtent()));
                 // A stack map is allocated whole at load: one entry when nothing records stacks.
                 object.map(KernelAbi.STACKS_MAP).setMaxEntries(config.stacks() ? KernelAbi.STACK_ENTRIES : 1);
                 configure.accept(object);

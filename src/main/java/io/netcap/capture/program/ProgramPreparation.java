@@ -131,7 +131,7 @@ public final class ProgramPreparation {
         out.println(files.get(mainFile));
         out.println("/* compiled with: " + String.join(" ", new ClangCompiler().commandLine(Path.of("SOURCE_DIR"),
                 mainFile, Path.of(mainFile.replace(".c", ".o")))) + "\n * SOURCE_DIR holds "
-                + String.join(", ", files.keySet()) + "\n * written into .rodata before load: " + KernelAbi.describeConfig(config) + " */");
+                + String.join(", ", files.keySet()) + "\n * written into .rodata before load: " + KernelAbi.describeConfig(config, program.filter().readExtent()) + " */");
         out.flush();
     }
 }

@@ -145,13 +145,24 @@ class KernelAbiTest {
         assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeDropKey(new byte[12]));
     }
 
+    /** The copy reaches as far as the filter reads, or to -s, whichever is further; at most 65535 bytes. */
+    @Test
+    void theCopyReachesAsFarAsTheFilterReads() {
+        ProgramConfig s1514 = ProgramConfig.defaults();
+        assertEquals(1514, s1514.copySize(0), "no filter: the record's bytes only");
+        assertEquals(1514, s1514.copySize(78), "udp port 53 on Ethernet reads 78 bytes");
+        assertEquals(30_075, s1514.copySize(30_075));
+        assertEquals(ProgramConfig.MAX_CAPTURE_SIZE, s1514.copySize(0x10000), "a filter that cannot be bounded");
+        assertEquals(96, new ProgramConfig(96, false, null, 0, null, false).copySize(78));
+    }
+
     @Test
     void encodesTheConfig() {
         ByteBuffer c = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(96, true, "veth-long-name1", 4026531840L,
-                null, true))).order(ByteOrder.nativeOrder());
+                null, true), 30_075)).order(ByteOrder.nativeOrder());
         assertEquals(KernelAbi.CONFIG_SIZE, c.capacity());
         assertEquals(96, c.getInt(0));
-        assertEquals(ProgramConfig.MIN_FILTER_BYTES, c.getInt(4), "the filter sees at least 2048 bytes");
+        assertEquals(30_075, c.getInt(4), "a filter that reads byte 30000 of a TCP payload sees that far");
         assertEquals(4026531840L, Integer.toUnsignedLong(c.getInt(8)));
         assertEquals(1, c.get(16));
         assertEquals(1, c.get(17));
@@ -167,11 +178,11 @@ class KernelAbiTest {
         java.util.Arrays.fill(all, (byte) 0xff);
         assertArrayEquals(all, mask, "a 15-byte name and its NUL fill both words");
         ByteBuffer shortName = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(1514, false, "veth9", 0, null,
-                false))).order(ByteOrder.nativeOrder());
+                false), 0)).order(ByteOrder.nativeOrder());
         shortName.get(40, mask);
         assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, mask,
                 "\"veth9\" and its NUL: six bytes compared, whatever follows the NUL in the kernel's copy");
-        ByteBuffer d = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(1514, false, null, 0, -14, false)))
+        ByteBuffer d = ByteBuffer.wrap(KernelAbi.encodeConfig(new ProgramConfig(1514, false, null, 0, -14, false), 0))
                 .order(ByteOrder.nativeOrder());
         assertEquals(-14, d.getInt(12));
         assertEquals(1, d.get(18));
@@ -201,7 +212,7 @@ class KernelAbiTest {
         ProgramLoader.Loaded a = ProgramLoader.load(program, first, false, o -> { }, clang);
         try {
             assertTrue(a.compiled(), "a fresh cache compiles");
-            assertArrayEquals(KernelAbi.encodeConfig(first), rodata(a));
+            assertArrayEquals(KernelAbi.encodeConfig(first, program.filter().readExtent()), rodata(a));
         } finally {
             a.object().close();
         }
@@ -212,7 +223,7 @@ class KernelAbiTest {
         ProgramLoader.Loaded b = ProgramLoader.load(program, second, false, o -> { }, clang);
         try {
             assertFalse(b.compiled(), "other -i, --netns, -s, -S: the same object, no clang run");
-            assertArrayEquals(KernelAbi.encodeConfig(second), rodata(b));
+            assertArrayEquals(KernelAbi.encodeConfig(second, program.filter().readExtent()), rodata(b));
             assertEquals(KernelAbi.STACK_ENTRIES, b.object().map(KernelAbi.STACKS_MAP).maxEntries());
         } finally {
             b.object().close();

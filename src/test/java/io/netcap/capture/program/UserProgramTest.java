@@ -85,7 +85,7 @@ class UserProgramTest {
     @Test
     void theMbufLayoutReachesTheConfig() {
         MbufLayout layout = MbufLayout.parse("data_off=18,next=72", MbufLayout.DPDK_17_05);
-        String described = KernelAbi.describeConfig(ProgramConfig.defaults().forUserSpace(layout, ProgramConfig.LINKTYPE_RAW));
+        String described = KernelAbi.describeConfig(ProgramConfig.defaults().forUserSpace(layout, ProgramConfig.LINKTYPE_RAW), 0);
         assertTrue(described.contains("mbuf = { buf_addr = 0, data_off = 18, port = 22, pkt_len = 36, data_len = 40, next = 72 }"),
                 described);
         assertTrue(described.contains("user_link = 101"), described);
