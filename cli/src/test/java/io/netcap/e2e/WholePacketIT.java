@@ -104,6 +104,20 @@ class WholePacketIT extends KernelTest {
     @ValueSource(strings = {RX, TX, "tracepoint:net:net_dev_queue"})
     void aFilterDeepInsideAGsoPacketMatches(String hook) throws Exception {
         assumeWhole(hook);
+        List<PcapRecord> mine = captureZeds(hook, "4000", "len > 10000 and ip[3000:4] = 0x5a5a5a5a");
+        for (PcapRecord p : mine) {
+            assertTrue(p.originalLength() > 10000, "length " + p.originalLength());
+            assertEquals(4000, p.data().length, "cut at -s, not before");
+            assertEquals('Z', p.data()[3000 + 14], "byte 3000 of the IP packet");
+        }
+    }
+
+    /**
+     * 400 kB of 'Z' over one TCP connection from A to B (64 KiB GSO packets on the veth), captured
+     * at {@code hook} with {@code -s snap} and {@code dst host B and <filter>}: the records, at
+     * least one.
+     */
+    private List<PcapRecord> captureZeds(String hook, String snap, String filter) throws Exception {
         try (TestNetwork net = TestNetwork.create()) {
             Path data = dir.resolve("z.bin");
             byte[] z = new byte[400_000];
@@ -111,20 +125,16 @@ class WholePacketIT extends KernelTest {
             Files.write(data, z);
             net.tcpSink(8081);
             Path ours = dir.resolve("gso.pcap");
-            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-s", "4000", "-w", ours.toString(),
-                    "-e", "dst host " + net.addrB + " and len > 10000 and ip[3000:4] = 0x5a5a5a5a")) {
+            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-s", snap, "-w", ours.toString(),
+                    "-e", "dst host " + net.addrB + " and " + filter)) {
                 netcap.awaitListening();
                 net.tcpSend(8081, data);
                 Thread.sleep(300);
                 netcap.signal("INT");
                 assertEquals(0, netcap.waitFor(30), netcap.stderr());
                 List<PcapRecord> mine = PcapReader.read(ours);
-                assertFalse(mine.isEmpty(), "no GSO packet matched\n" + netcap.stderr());
-                for (PcapRecord p : mine) {
-                    assertTrue(p.originalLength() > 10000, "length " + p.originalLength());
-                    assertEquals(4000, p.data().length, "cut at -s, not before");
-                    assertEquals('Z', p.data()[3000 + 14], "byte 3000 of the IP packet");
-                }
+                assertFalse(mine.isEmpty(), "no GSO packet matched " + filter + "\n" + netcap.stderr());
+                return mine;
             }
         }
     }
@@ -139,27 +149,9 @@ class WholePacketIT extends KernelTest {
     @ValueSource(strings = {RX, TX})
     void aFilterReadingPastTheSnapLengthMatches(String hook) throws Exception {
         assumeWhole(hook);
-        try (TestNetwork net = TestNetwork.create()) {
-            Path data = dir.resolve("z.bin");
-            byte[] z = new byte[400_000];
-            java.util.Arrays.fill(z, (byte) 'Z');
-            Files.write(data, z);
-            net.tcpSink(8082);
-            Path ours = dir.resolve("deep.pcap");
-            try (NetcapProcess netcap = NetcapProcess.start("skb", "-f", hook, "-s", "128", "-w", ours.toString(),
-                    "-e", "dst host " + net.addrB + " and ip[30000:4] = 0x5a5a5a5a")) {
-                netcap.awaitListening();
-                net.tcpSend(8082, data);
-                Thread.sleep(300);
-                netcap.signal("INT");
-                assertEquals(0, netcap.waitFor(30), netcap.stderr());
-                List<PcapRecord> mine = PcapReader.read(ours);
-                assertFalse(mine.isEmpty(), "no packet matched a filter on byte 30000\n" + netcap.stderr());
-                for (PcapRecord p : mine) {
-                    assertTrue(p.originalLength() > 30004, "length " + p.originalLength());
-                    assertEquals(128, p.data().length, "cut at -s");
-                }
-            }
+        for (PcapRecord p : captureZeds(hook, "128", "ip[30000:4] = 0x5a5a5a5a")) {
+            assertTrue(p.originalLength() > 30004, "length " + p.originalLength());
+            assertEquals(128, p.data().length, "cut at -s");
         }
     }
 
