@@ -2,7 +2,7 @@ package io.netcap.capture.program;
 
 /**
  * One packet as the kernel sent it: the fields of {@code struct netcap_event} (netcap_event.h)
- * and a copy of the captured bytes, decoded by {@link KernelAbi#decodeEvent}.
+ * and a copy of the captured bytes, decoded by {@link EventDecoder}.
  *
  * @param monotonicNanos bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC)
  * @param skb            the sk_buff's address (user-space hooks: the rte_mbuf's, or the buffer's)

@@ -147,16 +147,6 @@ public final class KernelAbi {
     }
 
     /**
-     * Decodes one event record of {@code size} bytes at the buffer's position: the header, the
-     * ext_len bytes of the --ext-action's struct, the cap_len bytes of the packet.
-     *
-     * @throws IllegalArgumentException a record shorter than its header or than the bytes it claims
-     */
-    public static CaptureEvent decodeEvent(ByteBuffer record, int size) {
-        return new EventDecoder().decode(record, size);
-    }
-
-    /**
      * One hook's counters, summed over CPUs (struct netcap_counters): packets seen at the hook,
      * matched by -i/--netns/the filter, lost on the way to user space, not located, and read only
      * in part before the filter ran (partial). Records cut short are counted as they are written.

@@ -84,7 +84,7 @@ class KernelAbiTest {
         b.put(at + 56, "veth0".getBytes(StandardCharsets.UTF_8));
         b.put(at + KernelAbi.EVENT_SIZE, payload);
         b.position(at);
-        CaptureEvent e = KernelAbi.decodeEvent(b, KernelAbi.EVENT_SIZE + payload.length);
+        CaptureEvent e = new EventDecoder().decode(b, KernelAbi.EVENT_SIZE + payload.length);
         assertEquals(123_456_789L, e.monotonicNanos());
         assertEquals(0xffff888012345678L, e.skb());
         assertEquals(1, e.hook());
@@ -99,9 +99,9 @@ class KernelAbiTest {
         assertEquals(KernelAbi.FLAG_TRUNCATED | KernelAbi.FLAG_VLAN, e.flags());
         assertTrue(e.truncated());
         assertArrayEquals(payload, e.data());
-        assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeEvent(b, KernelAbi.EVENT_SIZE - 1));
+        assertThrows(IllegalArgumentException.class, () -> new EventDecoder().decode(b, KernelAbi.EVENT_SIZE - 1));
         b.putInt(at + 24, 5000);
-        assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeEvent(b, KernelAbi.EVENT_SIZE + 4),
+        assertThrows(IllegalArgumentException.class, () -> new EventDecoder().decode(b, KernelAbi.EVENT_SIZE + 4),
                 "a record that claims more bytes than it has");
     }
 
@@ -113,11 +113,11 @@ class KernelAbiTest {
         ByteBuffer b = ByteBuffer.allocate(KernelAbi.EVENT_SIZE + ext.length + payload.length).order(ByteOrder.nativeOrder());
         b.putInt(24, payload.length).putShort(48, (short) 1).putInt(72, ext.length);
         b.put(KernelAbi.EVENT_SIZE, ext).put(KernelAbi.EVENT_SIZE + ext.length, payload);
-        CaptureEvent e = KernelAbi.decodeEvent(b, b.capacity());
+        CaptureEvent e = new EventDecoder().decode(b, b.capacity());
         assertArrayEquals(ext, e.ext());
         assertArrayEquals(payload, e.data());
-        assertEquals(0, KernelAbi.decodeEvent(b.duplicate().putInt(72, 0).position(0), b.capacity()).ext().length);
-        assertThrows(IllegalArgumentException.class, () -> KernelAbi.decodeEvent(b.putInt(72, 9), b.capacity()),
+        assertEquals(0, new EventDecoder().decode(b.duplicate().putInt(72, 0).position(0), b.capacity()).ext().length);
+        assertThrows(IllegalArgumentException.class, () -> new EventDecoder().decode(b.putInt(72, 9), b.capacity()),
                 "a record that claims more struct and packet bytes than it has");
     }
 
