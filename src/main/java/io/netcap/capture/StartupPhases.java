@@ -18,8 +18,6 @@ public final class StartupPhases {
     }
 
     private static final List<Phase> PHASES = new ArrayList<>();
-    /** When the JVM's process started, as System.nanoTime() would have read then; MIN_VALUE until known. */
-    private static long processStartNanos = Long.MIN_VALUE;
     private static long mainNanos = Long.MIN_VALUE;
     /** proc(5): starttime is the 22nd field of /proc/PID/stat. */
     private static final int STARTTIME_FIELD = 22;
@@ -27,11 +25,12 @@ public final class StartupPhases {
     private StartupPhases() {
     }
 
-    /** Called first thing in main: the JVM's own start-up ends here. */
+    /**
+     * Called first thing in main: the JVM's own start-up ends here. Only the time is taken; the
+     * process's start is read from /proc when a summary is asked for (--debug), not on every start.
+     */
     public static synchronized void mainStarted() {
         mainNanos = System.nanoTime();
-        long age = processAgeNanos();
-        processStartNanos = age < 0 ? Long.MIN_VALUE : mainNanos - age;
     }
 
     /**
@@ -74,9 +73,10 @@ public final class StartupPhases {
             return null;
         }
         StringBuilder sb = new StringBuilder();
-        long start = processStartNanos != Long.MIN_VALUE ? processStartNanos : mainNanos;
-        if (processStartNanos != Long.MIN_VALUE) {
-            sb.append("jvm ").append(millis(mainNanos - processStartNanos));
+        long age = processAgeNanos();
+        long start = age < 0 ? mainNanos : System.nanoTime() - age;
+        if (age >= 0) {
+            sb.append("jvm ").append(millis(mainNanos - start));
         }
         long previous = mainNanos;
         for (Phase p : PHASES) {
@@ -97,6 +97,5 @@ public final class StartupPhases {
     static synchronized void reset() {
         PHASES.clear();
         mainNanos = Long.MIN_VALUE;
-        processStartNanos = Long.MIN_VALUE;
     }
 }
