@@ -40,10 +40,10 @@ public final class ProgramLoader {
     /**
      * Attaches every hook's program; the object owns the links, so closing or detaching it
      * removes the ones already attached when a later one fails. First hands the program the
-     * kernel's memory layout, so it can read page fragments from the first packet on.
+     * kernel's memory layout, where a hook reads page fragments by it, from the first packet on.
      */
     public static void attach(BpfObject object, CaptureProgram program) {
-        if (program.source() == PacketSource.SKB) {
+        if (program.readsFragmentsByLayout()) {
             KernelLayout.addresses().ifPresent(a -> object.map(KernelAbi.LAYOUT_MAP)
                     .update(new byte[4], KernelAbi.encodeLayout(a.pageOffsetBase(), a.vmemmapBase())));
         }

@@ -59,9 +59,6 @@ public final class ProgramPreparation {
             return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), false,
                     extensions), false);
         }
-        if (!dryRun) {
-            KernelLayout.prefetch(); // read while the program is compiled and loaded
-        }
         HookResolver resolver = new HookResolver(TraceFs.open());
         List<Hook> hooks = resolver.resolve(specs);
         StartupPhases.mark("hooks");
@@ -69,8 +66,12 @@ public final class ProgramPreparation {
         boolean btfTyped = hooks.stream().anyMatch(h -> h.kind().btfTyped());
         boolean skbDynptr = btfTyped && KernelFeatures.hasSkbDynptr();
         boolean directLoads = btfTyped && KernelFeatures.hasRdonlyCast();
-        return new Prepared(new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr,
-                extensions, directLoads), resolver.hasKprobes());
+        CaptureProgram program = new CaptureProgram(kind, hooks, filter, transport(transport, dryRun), skbDynptr,
+                extensions, directLoads);
+        if (!dryRun && program.readsFragmentsByLayout()) {
+            KernelLayout.prefetch(); // read while the program is compiled and loaded
+        }
+        return new Prepared(program, resolver.hasKprobes());
     }
 
     /** --transport, or the ring buffer where the kernel has it (5.8+) and the perf buffer where not. */

@@ -42,7 +42,8 @@ final class AttachedProgram implements AutoCloseable {
     /** Attaches every hook, then says once (on err) for each hook that can read only part of each packet here. */
     void attach(java.io.PrintWriter err) {
         ProgramLoader.attach(object, program);
-        PacketReach.warnings(program, KernelLayout.addresses().isPresent(), KernelFeatures::hasSkbDynptr)
+        boolean layout = program.readsFragmentsByLayout() && KernelLayout.addresses().isPresent();
+        PacketReach.warnings(program, layout, KernelFeatures::hasSkbDynptr)
                 .forEach(err::println);
     }
 

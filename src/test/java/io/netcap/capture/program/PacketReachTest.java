@@ -52,6 +52,16 @@ class PacketReachTest {
     }
 
     @Test
+    void kallsymsIsNeededOnlyWhereAHookCannotTakeTheDynptr() throws Exception {
+        assertTrue(program(true).readsFragmentsByLayout(), "the tracepoint hook walks the fragments itself");
+        assertTrue(program(false).readsFragmentsByLayout());
+        CaptureProgram btfOnly = new CaptureProgram(ProgramKind.CAPTURE, List.of(new Hook(0, "tp_btf:net_dev_queue", HookKind.TP_BTF, null, "net_dev_queue", 0)),
+                FilterCompiler.compile("icmp"), EventTransport.RING_BUFFER, true);
+        assertFalse(btfOnly.readsFragmentsByLayout(), "tp_btf with the dynptr reads fragments through it");
+        assertTrue(btfOnly.withoutSkbDynptr().readsFragmentsByLayout());
+    }
+
+    @Test
     void nothingToSayWithTheKallsymsLayout() throws Exception {
         assertEquals(List.of(), PacketReach.warnings(program(false), true, () -> false));
     }
