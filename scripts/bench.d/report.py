@@ -175,7 +175,8 @@ def section_capture(rows, w, found):
 
 OVH_LABELS = {'none': 'none', 'tcpdump': 'tcpdump -i DEV -w', 'netcap-dump': 'netcap dump -Q in -i DEV -w',
               'netcap-dump-all': 'netcap dump -w (all devices, in+out)',
-              'netcap-dump-perf': 'netcap dump -Q in -i DEV --transport perf -w'}
+              'netcap-dump-perf': 'netcap dump -Q in -i DEV --transport perf -w',
+              'tcpdump-both': 'tcpdump -i DEV -w on both ends (two tcpdumps, one per namespace)'}
 
 
 def section_overhead(rows, meta, w, found):
@@ -203,12 +204,15 @@ def section_overhead(rows, meta, w, found):
     for key in [('none', '-'), ('tcpdump', 'all'), ('tcpdump', 'none'), ('netcap-dump', 'all'),
                 ('netcap-dump', 'none'), ('netcap-dump-perf', 'all'), ('netcap-dump-perf', 'none'),
                 ('netcap-dump-all', 'all'), ('netcap-dump-all', 'none'),
+                ('tcpdump-both', 'all'), ('tcpdump-both', 'none'),
                 ('netcap-dump-base', 'all'), ('netcap-dump-base', 'none')]:
         if key not in pps:
             continue
         s = pps[key]
         slow = 100.0 * (1 - s[0] / base[0]) if (s and base) else None
         vs = ratio(s, pps.get(('tcpdump', key[1]))) if key[0].startswith('netcap') else ''
+        if key[0] == 'netcap-dump-all' and ('tcpdump-both', key[1]) in pps:
+            vs += ' (%s on both ends)' % ratio(s, pps.get(('tcpdump-both', key[1])))
         extra = '%.0f' % (1e9 / s[0] - 1e9 / base[0]) if (s and base and key[0] != 'none') else ''
         w('| %s | %s | %s | %s | %s | %s |' % (labels[key[0]], fl[key[1]], kpps(s),
                                                 '' if key[0] == 'none' else ('%.1f%%' % slow if slow is not None else 'n/a'),
@@ -521,8 +525,11 @@ def section_targets(w, found):
             w('- %s >= %.2f× tcpdump\'s: not measured in this run (test `ovh`).' % (what, target))
             continue
         r = a[0] / b[0]
-        w('- %s >= %.2f× tcpdump\'s: %s (%.2f×: %s vs %s packets/s).' % (
-            what, target, holds(r >= target, '%.2f×' % (target - r)), r, kpps(a), kpps(b)))
+        both = pps.get(('tcpdump-both', key[1])) if key[0] == 'netcap-dump-all' else None
+        w('- %s >= %.2f× tcpdump\'s: %s (%.2f×: %s vs %s packets/s%s).' % (
+            what, target, holds(r >= target, '%.2f×' % (target - r)), r, kpps(a), kpps(b),
+            '; against a tcpdump on each end of the veth, the same two capture points: %.2f× (%s)' % (
+                a[0] / both[0], kpps(both)) if both else ''))
 
     if cap and 'tcpdump' in cap['tools'] and 'netcap-dump' in cap['tools']:
         top = cap['rates'][-1]
