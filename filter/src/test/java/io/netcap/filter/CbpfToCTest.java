@@ -47,6 +47,25 @@ class CbpfToCTest {
     }
 
     @Test
+    void fieldsReadWithOneLoadAsInTheBpfBuildAreBigEndianToo() throws Exception {
+        List<HostShim.Input> in = List.of(TEN, truncated(TEN, 5), truncated(TEN, 4));
+        List<CbpfProgram> programs = List.of(program(ld(W, ABS, 1), retA()), program(ld(H, ABS, 3), retA()),
+                program(ldx(W, IMM, 2), ld(W, IND, 1), retA()), program(ldx(W, IMM, 3), ld(H, IND, 4), retA()));
+        HostShim shim = new HostShim().asBpfBuildReads();
+        for (int i = 0; i < programs.size(); i++) {
+            shim.add(CbpfToC.translate(programs.get(i), "t" + i), "t" + i + "_len");
+        }
+        long[][] c = shim.run(in, tmp);
+        for (int p = 0; p < programs.size(); p++) {
+            for (int i = 0; i < in.size(); i++) {
+                assertEquals(libpcap(programs.get(p), in.get(i)), c[p][i], "program " + p + ", input " + i);
+            }
+        }
+        assertEquals(0x21324354L, c[0][0], "unaligned 4 bytes at 1, in network order");
+        assertEquals(0x8798L, c[3][0], "unaligned 2 bytes at X + 4 = 7");
+    }
+
+    @Test
     void indirectLoadsAddXAndRespectBounds() throws Exception {
         List<HostShim.Input> in = List.of(TEN, truncated(TEN, 7), truncated(TEN, 6));
         assertVerdicts(program(ldx(W, IMM, 2), ld(W, IND, 1), retA()), in, new long[] {0x43546576L, 0x43546576L, 0});

@@ -35,6 +35,17 @@ final class HostShim {
     }
 
     private Path executable;
+    private boolean bpfLoads;
+
+    /**
+     * Builds the C as the BPF build reads it (with {@code __bpf__} defined): a 2- or 4-byte field
+     * with one unaligned load and a byte swap, not byte by byte. UBSan's alignment check is off for
+     * it, as those loads are unaligned by design (x86 and the verifier take them).
+     */
+    HostShim asBpfBuildReads() {
+        bpfLoads = true;
+        return this;
+    }
 
     /** Builds the shim once; call after all {@link #add} calls. */
     HostShim compile(Path workDir) throws IOException, InterruptedException {
@@ -42,8 +53,13 @@ final class HostShim {
         Path c = workDir.resolve("shim.c");
         executable = workDir.resolve("shim");
         Files.writeString(c, shimSource(), StandardCharsets.UTF_8);
-        exec(workDir, List.of("gcc", "-O1", "-g", "-Wall", "-Wno-unused-function",
-                "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-o", executable.toString(), c.toString()));
+        List<String> gcc = new ArrayList<>(List.of("gcc", "-O1", "-g", "-Wall", "-Wno-unused-function",
+                "-fsanitize=address,undefined", "-fno-sanitize-recover=all"));
+        if (bpfLoads) {
+            gcc.addAll(List.of("-D__bpf__", "-fno-sanitize=alignment", "-fno-strict-aliasing"));
+        }
+        gcc.addAll(List.of("-o", executable.toString(), c.toString()));
+        exec(workDir, gcc);
         return this;
     }
 
