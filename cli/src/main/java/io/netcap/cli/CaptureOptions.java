@@ -13,6 +13,9 @@ import io.netcap.pcap.PcapngSection;
 import io.netcap.pcap.ShellWords;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Stack;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,9 +59,27 @@ public final class CaptureOptions {
                     + " one-line decoder (used, with a notice, where tcpdump is not installed)")
     OutputSpec.Decoder decoder;
 
-    @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS",
+    @Option(names = {"-t", "--tcpdump-flags"}, paramLabel = "FLAGS", parameterConsumer = VerbatimValue.class,
             description = "flags for the tcpdump that shows packets, split like a shell would (default: -nn)")
     String tcpdumpFlags;
+
+    /**
+     * Takes the next argument as the option's value whatever it looks like. tcpdump's flags begin
+     * with '-', and picocli refuses a value that is also one of netcap's option names: {@code -t -e}
+     * (tcpdump's "print the link-level header") was "Expected parameter for option" (a fresh
+     * user's review), even as {@code --tcpdump-flags=-e}.
+     */
+    static final class VerbatimValue implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec,
+                                      CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                        "Missing required parameter for option '--tcpdump-flags' (FLAGS)");
+            }
+            argSpec.setValue(args.pop());
+        }
+    }
 
     /** The subcommand this mixin is part of: its command line goes into a pcapng file's header. */
     @Spec(Spec.Target.MIXEE)

@@ -233,6 +233,21 @@ class CommandLineTest {
         assertTrue(r.out().contains("#define NETCAP_PERF_EVENTS  1"), r.out());
     }
 
+    /** The -t value of a parsed dump command line. */
+    private static String tcpdumpFlags(String... args) {
+        CommandLine cl = Netcap.commandLine(args);
+        cl.parseArgs(args);
+        return ((DumpCommand) cl.getSubcommands().get("dump").getCommand()).options.tcpdumpFlags;
+    }
+
+    @Test
+    void tcpdumpFlagsMayLookLikeNetcapsOwnOptions() {
+        assertEquals("-e", tcpdumpFlags("dump", "-t", "-e", "-i", "lo"));
+        assertEquals("-e", tcpdumpFlags("dump", "--tcpdump-flags=-e"));
+        assertEquals("-vv -e", tcpdumpFlags("dump", "-t", "-vv -e", "-e", "icmp"));
+        assertUsage(run("dump", "-t"), "Missing required parameter for option '--tcpdump-flags'");
+    }
+
     private static void assertUsage(Result r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(expected), () -> "expected \"" + expected + "\" in: " + r.err());

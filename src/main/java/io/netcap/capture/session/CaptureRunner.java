@@ -72,6 +72,7 @@ public final class CaptureRunner {
         } catch (IllegalArgumentException e) {
             throw CaptureException.usage("-t: " + e.getMessage());
         } catch (IOException e) {
+            StopSignal.killedSpawnHelper(e.getMessage()).ifPresent(StopSignal::endBeforeCapture);
             // the writers and the display already word it as one line: "cannot write PATH: reason"
             throw CaptureException.runtime(e.getMessage(), e);
         }

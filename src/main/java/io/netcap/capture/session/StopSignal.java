@@ -1,6 +1,9 @@
 package io.netcap.capture.session;
 
 import io.netcap.bpf.ProcessLibc;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -25,10 +28,20 @@ public final class StopSignal {
      * timeout's two deliveries: microseconds.
      */
     static final long REPEAT_NANOS = 500_000_000L;
+    /** ProcessBuilder.start()'s message when the spawn helper died of a signal (JDK 17, jspawnhelper). */
+    private static final Pattern SPAWN_SIGNALLED = Pattern.compile("spawn helper: pid: \\d+, signal: (\\d+)");
     private static final SignalHandler[] PREVIOUS = new SignalHandler[SIGNALS.length];
     private static boolean takenOver;
-    /** The running capture's, from load to close; null during start-up. */
+    /** The running capture's, from load to close; null during start-up and once it is over. */
     private static volatile StopSignal active;
+    /**
+     * A capture stopped by a signal has closed: netcap is exiting with that capture's status. A
+     * signal dispatched from now on is the same request again, late, not a new one: the JVM hands
+     * signals to a thread of its own, which on a loaded machine can run timeout(1)'s second
+     * delivery after the capture has closed. Treated as a start-up signal it ended a complete
+     * capture with 130 and "before capturing started" (a fresh user's review, load 7).
+     */
+    private static volatile boolean over;
 
     private volatile boolean requested;
     private volatile long firstNanos;
@@ -67,12 +80,33 @@ public final class StopSignal {
         return s;
     }
 
+    /**
+     * The signal that killed the JVM's process-spawn helper, from the message of the IOException
+     * ProcessBuilder.start() then throws ("Failed to exec spawn helper: pid: 1988, signal: 2"), or
+     * empty. A Ctrl-C (or timeout(1)) signals the whole process group, the helper too, while
+     * netcap starts its tcpdump; that is the signal netcap was asked to stop by, not a tcpdump
+     * that cannot run.
+     */
+    public static OptionalInt killedSpawnHelper(String message) {
+        Matcher m = SPAWN_SIGNALLED.matcher(String.valueOf(message));
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /** Ends netcap as a signal before capture does: one line, exit 128 + the signal's number. */
+    public static void endBeforeCapture(int signalNumber) {
+        String name = signalNumber == 2 ? "INT" : signalNumber == 15 ? "TERM" : Integer.toString(signalNumber);
+        System.err.println("netcap: stopped by SIG" + name + " before capturing started");
+        System.err.flush();
+        Runtime.getRuntime().halt(128 + signalNumber);
+    }
+
     private static void dispatch(Signal sig) {
         StopSignal s = active;
+        if (s == null && over) {
+            return;
+        }
         if (s == null) {
-            System.err.println("netcap: stopped by SIG" + sig.getName() + " before capturing started");
-            System.err.flush();
-            Runtime.getRuntime().halt(128 + sig.getNumber());
+            endBeforeCapture(sig.getNumber());
         }
         s.onSignal(sig);
     }
@@ -91,11 +125,20 @@ public final class StopSignal {
         return requested;
     }
 
-    /** The capture is over: the signals go back to what they were when netcap started. */
+    /**
+     * The capture is over: the signals go back to what they were when netcap started, except
+     * after a stop by signal, when netcap keeps them and ignores them ({@link #over}): restored,
+     * a late repeat would end the exiting process by the default action, 130 after a complete
+     * capture.
+     */
     void uninstall() {
         synchronized (StopSignal.class) {
             if (active == this) {
                 active = null;
+            }
+            if (requested) {
+                over = true;
+                return;
             }
             if (!takenOver) {
                 return;

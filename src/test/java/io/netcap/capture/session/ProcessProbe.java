@@ -18,6 +18,7 @@ public final class ProcessProbe {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "stop-signal" -> stopSignal();
+            case "stop-then-close" -> stopThenClose();
             case "restore" -> restore();
             case "start-up" -> startUp();
             case "stdout-reader" -> stdoutReader(Long.parseLong(args[1]));
@@ -39,6 +40,27 @@ public final class ProcessProbe {
         System.err.println("stopping");
         System.err.flush();
         Thread.sleep(10_000); // a second signal exits at once, with 128 + its number
+        System.exit(0);
+    }
+
+    /**
+     * A capture stopped by SIGINT that then closes ("closed"), and exits 0 after 2 s unless a
+     * signal that arrives after the close (a late repeat) ends it first.
+     */
+    private static void stopThenClose() throws InterruptedException {
+        StopSignal stop = StopSignal.install();
+        ready();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!stop.requested()) {
+            if (System.nanoTime() > deadline) {
+                System.exit(NOT_SIGNALLED);
+            }
+            Thread.sleep(10);
+        }
+        stop.uninstall();
+        System.err.println("closed");
+        System.err.flush();
+        Thread.sleep(2_000);
         System.exit(0);
     }
 

@@ -97,6 +97,34 @@ class ProcessSignalsTest {
         }
     }
 
+    /**
+     * The JVM's signal thread can run the second of timeout(1)'s deliveries after the capture has
+     * closed: a repeat then is ignored, not taken for a signal before capture (exit 130).
+     */
+    @Test
+    void aRepeatAfterTheCaptureClosedIsIgnored() throws Exception {
+        Process p = probe(true, "stop-then-close").start();
+        try {
+            BufferedReader err = awaitReady(p);
+            kill("INT", p.pid());
+            assertEquals("closed", err.readLine());
+            kill("INT", p.pid());
+            kill("TERM", p.pid());
+            assertEquals(0, exit(p, 10), "the stopped capture's own status");
+            assertEquals(null, err.readLine(), "nothing said about the repeat");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSpawnHelperKilledBySignalIsThatSignal() {
+        assertEquals(java.util.OptionalInt.of(2), StopSignal.killedSpawnHelper(
+                "Cannot run program \"/usr/bin/setsid\": error=0, Failed to exec spawn helper: pid: 1988, signal: 2"));
+        assertEquals(java.util.OptionalInt.empty(), StopSignal.killedSpawnHelper(
+                "Cannot run program \"tcpdump\": error=2, No such file or directory"));
+    }
+
     /** A SIGINT while netcap starts (long filter, clang, load) is not lost where it was ignored: netcap ends. */
     @Test
     void aSigintDuringStartUpEndsNetcap() throws Exception {
