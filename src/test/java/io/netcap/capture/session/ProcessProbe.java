@@ -30,13 +30,7 @@ public final class ProcessProbe {
     private static void stopSignal() throws InterruptedException {
         StopSignal stop = StopSignal.install();
         ready();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!stop.requested()) {
-            if (System.nanoTime() > deadline) {
-                System.exit(NOT_SIGNALLED);
-            }
-            Thread.sleep(10);
-        }
+        awaitStopRequest(stop);
         System.err.println("stopping");
         System.err.flush();
         Thread.sleep(10_000); // a second signal exits at once, with 128 + its number
@@ -50,6 +44,16 @@ public final class ProcessProbe {
     private static void stopThenClose() throws InterruptedException {
         StopSignal stop = StopSignal.install();
         ready();
+        awaitStopRequest(stop);
+        stop.uninstall();
+        System.err.println("closed");
+        System.err.flush();
+        Thread.sleep(2_000);
+        System.exit(0);
+    }
+
+    /** Waits up to 10 s for a signal to ask the capture to stop; exits NOT_SIGNALLED if none does. */
+    private static void awaitStopRequest(StopSignal stop) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!stop.requested()) {
             if (System.nanoTime() > deadline) {
@@ -57,11 +61,6 @@ public final class ProcessProbe {
             }
             Thread.sleep(10);
         }
-        stop.uninstall();
-        System.err.println("closed");
-        System.err.flush();
-        Thread.sleep(2_000);
-        System.exit(0);
     }
 
     /** Takes the signals over as a capture command starts, then "compiles" for 10 s (no capture loaded yet). */
