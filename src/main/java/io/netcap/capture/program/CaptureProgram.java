@@ -80,11 +80,12 @@ public record CaptureProgram(ProgramKind kind, List<Hook> hooks, CompiledFilter 
 
     /**
      * Whether some hook reads page fragments through the kernel's memory layout (netcap_copy_frags,
-     * {@code KernelLayout}): a kernel hook that cannot take the skb dynptr. Where none does, netcap
-     * does not read /proc/kallsyms for it: 5 MB, 75 ms of CPU while netcap starts (measured, 6.18).
+     * {@code KernelLayout}): a kernel hook that is not whole without it ({@link PacketReach#whole}).
+     * Where none is, netcap does not read /proc/kallsyms for it: 5 MB, 75 ms of CPU while netcap
+     * starts (measured, 6.18).
      */
     public boolean readsFragmentsByLayout() {
-        return hooks.stream().anyMatch(h -> h.user() == null && !(skbDynptr && h.kind().btfTyped()));
+        return hooks.stream().anyMatch(h -> h.user() == null && !PacketReach.whole(h.kind(), skbDynptr, false));
     }
 
     /** The reason enums the hooks report, each to be decoded by its own (a drop reason is not a reset reason). */
