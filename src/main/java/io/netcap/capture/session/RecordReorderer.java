@@ -2,6 +2,7 @@ package io.netcap.capture.session;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Puts the raw event records of one BPF ring buffer, shared by all CPUs, back in timestamp order,
@@ -16,11 +17,13 @@ import java.nio.ByteOrder;
  * <p>Why bytes: a decoded event per packet (its object, its data array, a packet object made
  * from it) was most of the reader's allocation and time at 440k packets/s (async-profiler); a
  * pcap file needs only a few header fields and the bytes, which {@link RecordHandler} reads in
- * place. The bytes sit in an arena in arrival order and an index (timestamp, offset, length)
- * keeps time order, as a sorted circular array into which an in-order record is placed with one
- * comparison. When the arena is full, the held records move to the start of a second one (the
- * two are doubled when more than half would be held), so each byte is moved a bounded number of
- * times and the steady state allocates nothing. Not thread-safe.
+ * place. The bytes are copied, in arrival order, into chunks of {@value #CHUNK_SIZE} bytes, and an
+ * index (timestamp, place, length) keeps time order, as a sorted circular array into which an
+ * in-order record is placed with one comparison. A chunk goes back to a pool when the last record
+ * in it is released, so no byte is moved after it is copied in and the steady state allocates
+ * nothing. (The arena this replaced was compacted when full: a loop over every held record that
+ * took 3% of the reader's time and, because it ran hot, two or three C2 compilations of 8-12 ms
+ * in each capture, LogCompilation at 440k packets/s.) Not thread-safe.
  * (Per-CPU perf buffers are merged by {@link PerCpuMerger} instead: each can lag the others by
  * far more than a window.)
  */
@@ -31,19 +34,29 @@ public final class RecordReorderer {
         void record(ByteBuffer buffer, int offset, int size);
     }
 
-    private static final int INITIAL_ARENA = 1 << 20;
+    /** Bytes per chunk; a record larger than this gets a chunk of its own size. */
+    static final int CHUNK_SIZE = 1 << 20;
+    /** Index capacity: a power of two, so that a slot is found with a mask rather than a division. */
     private static final int INITIAL_INDEX = 1024;
 
     private final long windowNanos;
     private final int maxHeld;
-    private byte[] arena = new byte[INITIAL_ARENA];
-    /** The arena before the last move, reused for the next one when it is as large: no allocation in the steady state. */
-    private byte[] spare;
-    private ByteBuffer arenaView = view(arena);
-    private int arenaEnd;
-    /** The held records in time order: slot (head + i) % capacity for i < held. */
+    /** Chunk slots: the bytes, a view of them in host order, and how many held records are in each. */
+    private byte[][] chunks = new byte[4][];
+    private ByteBuffer[] views = new ByteBuffer[4];
+    private int[] live = new int[4];
+    /** Slots with no record held (their bytes kept for reuse), as a stack. */
+    private int[] free = new int[4];
+    private int freeCount;
+    /** Slots ever used. */
+    private int slots;
+    /** The chunk records are copied into, and its first unused byte; -1 before the first record. */
+    private int current = -1;
+    private int fill;
+    /** The held records in time order: index slot (head + i) & (capacity - 1) for i < held. */
     private long[] times = new long[INITIAL_INDEX];
-    private int[] offsets = new int[INITIAL_INDEX];
+    /** Each record's chunk slot (high 32 bits) and offset in it (low 32). */
+    private long[] places = new long[INITIAL_INDEX];
     private int[] lengths = new int[INITIAL_INDEX];
     private int head;
     private int held;
@@ -61,12 +74,13 @@ public final class RecordReorderer {
         if (time < lastReleased) {
             lateEvents++;
         }
-        if (arenaEnd > arena.length - size) {
-            moveToNewArena(size);
+        if (current < 0 || chunks[current].length - fill < size) {
+            startChunk(size);
         }
-        src.get(src.position(), arena, arenaEnd, size);
-        insert(time, arenaEnd, size);
-        arenaEnd += size;
+        src.get(src.position(), chunks[current], fill, size);
+        insert(time, (long) current << 32 | fill, size);
+        live[current]++;
+        fill += size;
         while (held > maxHeld) {
             releaseOldest(out);
         }
@@ -104,86 +118,101 @@ public final class RecordReorderer {
         return lateEvents;
     }
 
+    /** Chunks holding records or kept for reuse: the bytes the reorderer has, in units of {@link #CHUNK_SIZE}. */
+    int chunksInUse() {
+        return slots;
+    }
+
     private void releaseOldest(RecordHandler out) {
         long time = times[head];
-        int offset = offsets[head];
+        long place = places[head];
         int length = lengths[head];
-        head = (head + 1) % times.length;
+        head = (head + 1) & (times.length - 1);
         held--;
-        if (held == 0) {
-            arenaEnd = 0; // nothing held: the arena starts over
-        }
         lastReleased = Math.max(lastReleased, time);
-        out.record(arenaView, offset, length);
+        int slot = (int) (place >>> 32);
+        boolean last = --live[slot] == 0;
+        out.record(views[slot], (int) place, length);
+        // After the call: the bytes were the handler's until it returned. (A handler that throws
+        // leaves the chunk unreused, which costs memory, never a record.)
+        if (last) {
+            if (slot == current) {
+                fill = 0; // nothing held in it: the current chunk starts over
+            } else {
+                free[freeCount++] = slot;
+            }
+        }
+    }
+
+    /** Makes {@link #current} a chunk with room for {@code size} bytes: a free one, or a new one. */
+    private void startChunk(int size) {
+        if (current >= 0 && live[current] == 0) {
+            free[freeCount++] = current;
+        }
+        for (int i = freeCount - 1; i >= 0; i--) {
+            int slot = free[i];
+            if (chunks[slot].length >= size) {
+                free[i] = free[--freeCount];
+                current = slot;
+                fill = 0;
+                return;
+            }
+        }
+        if (freeCount > 0 && size > CHUNK_SIZE) {
+            // An outsized record: replace a free chunk's bytes rather than add a slot.
+            current = free[--freeCount];
+        } else {
+            if (slots == chunks.length) {
+                int n = slots * 2;
+                chunks = Arrays.copyOf(chunks, n);
+                views = Arrays.copyOf(views, n);
+                live = Arrays.copyOf(live, n);
+                free = Arrays.copyOf(free, n);
+            }
+            current = slots++;
+        }
+        chunks[current] = new byte[Math.max(size, CHUNK_SIZE)];
+        views[current] = ByteBuffer.wrap(chunks[current]).order(ByteOrder.nativeOrder());
+        fill = 0;
     }
 
     /** Places a record in time order, walking back from the newest (no step for one in order). */
-    private void insert(long time, int offset, int length) {
+    private void insert(long time, long place, int length) {
         if (held == times.length) {
             growIndex();
         }
-        int capacity = times.length;
+        int mask = times.length - 1;
         int i = held;
-        while (i > 0 && times[(head + i - 1) % capacity] > time) {
-            int from = (head + i - 1) % capacity;
-            int to = (head + i) % capacity;
+        while (i > 0 && times[(head + i - 1) & mask] > time) {
+            int from = (head + i - 1) & mask;
+            int to = (head + i) & mask;
             times[to] = times[from];
-            offsets[to] = offsets[from];
+            places[to] = places[from];
             lengths[to] = lengths[from];
             i--;
         }
-        int at = (head + i) % capacity;
+        int at = (head + i) & mask;
         times[at] = time;
-        offsets[at] = offset;
+        places[at] = place;
         lengths[at] = length;
         held++;
     }
 
+    /** Doubles the index (full: {@code held} is its capacity), the oldest record first. */
     private void growIndex() {
         int capacity = times.length;
-        long[] t = new long[capacity * 2];
-        int[] o = new int[capacity * 2];
+        times = unwrap(times, new long[capacity * 2]);
+        places = unwrap(places, new long[capacity * 2]);
         int[] l = new int[capacity * 2];
-        for (int i = 0; i < held; i++) {
-            int from = (head + i) % capacity;
-            t[i] = times[from];
-            o[i] = offsets[from];
-            l[i] = lengths[from];
-        }
-        times = t;
-        offsets = o;
+        System.arraycopy(lengths, head, l, 0, capacity - head);
+        System.arraycopy(lengths, 0, l, capacity - head, head);
         lengths = l;
         head = 0;
     }
 
-    /** Copies the held records, in time order, to the start of a new arena with room for {@code size} more bytes. */
-    private void moveToNewArena(int size) {
-        long live = 0;
-        for (int i = 0; i < held; i++) {
-            live += lengths[(head + i) % times.length];
-        }
-        long capacity = arena.length;
-        while (capacity < 2 * (live + size)) {
-            capacity *= 2;
-        }
-        if (capacity > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("more than 1 GiB of records held for ordering");
-        }
-        byte[] next = spare != null && spare.length == capacity ? spare : new byte[(int) capacity];
-        int end = 0;
-        for (int i = 0; i < held; i++) {
-            int slot = (head + i) % times.length;
-            System.arraycopy(arena, offsets[slot], next, end, lengths[slot]);
-            offsets[slot] = end;
-            end += lengths[slot];
-        }
-        spare = arena.length == capacity ? arena : null;
-        arena = next;
-        arenaView = view(next);
-        arenaEnd = end;
-    }
-
-    private static ByteBuffer view(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    private long[] unwrap(long[] from, long[] to) {
+        System.arraycopy(from, head, to, 0, from.length - head);
+        System.arraycopy(from, 0, to, from.length - head, head);
+        return to;
     }
 }

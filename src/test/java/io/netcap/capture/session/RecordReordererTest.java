@@ -1,6 +1,7 @@
 package io.netcap.capture.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,7 +31,9 @@ class RecordReordererTest {
         return (buffer, offset, size) -> {
             long time = buffer.getLong(offset);
             for (int i = 8; i < size; i++) {
-                assertEquals((byte) time, buffer.get(offset + i), "byte " + i + " of the record of " + time);
+                if (buffer.get(offset + i) != (byte) time) { // (a message built per byte would take seconds)
+                    fail("byte " + i + " of the record of " + time + " is " + buffer.get(offset + i));
+                }
             }
             out.add(time);
         };
@@ -67,12 +70,12 @@ class RecordReordererTest {
     }
 
     /**
-     * Many more bytes than the first arena holds, with local disorder and records of many sizes,
+     * Many more bytes than a chunk holds, with local disorder and records of many sizes,
      * released as it goes: every record comes out whole, once, in time order, through arena moves
-     * and growth of both the arena and the index.
+     * across chunks and through growth of the index.
      */
     @Test
-    void sortsLocalDisorderThroughArenaMovesAndGrowth() {
+    void sortsLocalDisorderAcrossChunksAndIndexGrowth() {
         Random random = new Random(42);
         RecordReorderer r = new RecordReorderer(50_000, 1_000_000);
         List<Long> out = new ArrayList<>();
@@ -89,5 +92,33 @@ class RecordReordererTest {
         Collections.sort(expected);
         assertEquals(expected, out);
         assertEquals(0, r.lateEvents());
+    }
+
+    /**
+     * A capture that keeps releasing what it held reuses its chunks: the bytes held stay at what
+     * the window needs (here less than a chunk) however many records pass, and a record larger
+     * than a chunk gets one of its own.
+     */
+    @Test
+    void reusesChunksInTheSteadyStateAndTakesAnOutsizedRecord() {
+        RecordReorderer r = new RecordReorderer(100, 1_000_000);
+        List<Long> out = new ArrayList<>();
+        int size = 4096;
+        long time = 0;
+        for (int round = 0; round < 100; round++) {
+            for (int i = 0; i < RecordReorderer.CHUNK_SIZE / size; i++) {
+                add(r, time++, size, out); // one chunk's worth per round
+            }
+            r.releaseUpTo(time, collect(out)); // limit time - 100: the last 99 stay held
+        }
+        assertEquals(time - 99, out.size());
+        assertEquals(2, r.chunksInUse(), "chunks after 100 chunks' worth of records"); // held, and the one filling
+        add(r, time++, RecordReorderer.CHUNK_SIZE + 1, out);
+        add(r, time++, 16, out);
+        r.releaseAll(collect(out));
+        assertEquals(time, out.size());
+        for (int i = 0; i < out.size(); i++) {
+            assertEquals(i, out.get(i));
+        }
     }
 }
