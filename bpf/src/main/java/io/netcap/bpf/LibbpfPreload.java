@@ -2,7 +2,6 @@ package io.netcap.bpf;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import jnr.ffi.LibraryLoader;
 
 /**
  * Binds libbpf through jnr-ffi on a thread of its own while the command line is parsed. The
@@ -68,22 +67,14 @@ public final class LibbpfPreload {
      * class, whose initialisation waits for this.
      */
     private static NativeLibbpf.LibBpf bind() {
-        // "bpf" finds libbpf.so (from libbpf-dev); a runtime-only install has just libbpf.so.1.
-        UnsatisfiedLinkError first = null;
-        for (String name : new String[] {"bpf", "libbpf.so.1"}) {
-            try {
-                return LibraryLoader.create(NativeLibbpf.LibBpf.class).failImmediately().load(name);
-            } catch (UnsatisfiedLinkError e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
+        // libbpf.so.1 is libbpf1's runtime; "bpf" finds a libbpf.so elsewhere (a libbpf-dev install).
+        try {
+            return SharedLibraries.load(NativeLibbpf.LibBpf.class, "libbpf.so.1", "bpf");
+        } catch (UnsatisfiedLinkError e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError(
+                    "libbpf not found: install the Debian package libbpf1 (scripts/setup does)");
+            error.initCause(e);
+            throw error;
         }
-        UnsatisfiedLinkError error = new UnsatisfiedLinkError(
-                "libbpf not found: install the Debian package libbpf1 (scripts/setup does)");
-        error.initCause(first);
-        throw error;
     }
 }

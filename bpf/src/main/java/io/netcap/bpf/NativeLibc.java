@@ -1,6 +1,5 @@
 package io.netcap.bpf;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
@@ -13,7 +12,7 @@ import jnr.ffi.types.size_t;
  * turns their failure convention (-1 or MAP_FAILED plus errno) into {@link BpfException}s.
  */
 final class NativeLibc {
-    static final LibC LIB = LibraryLoader.create(LibC.class).failImmediately().load("c");
+    static final LibC LIB = SharedLibraries.load(LibC.class, "libc.so.6", "c");
     static final Runtime RUNTIME = Runtime.getRuntime(LIB);
 
     // <sys/mman.h>

@@ -53,14 +53,16 @@ public final class LibpcapPreload {
      * class, whose initialisation waits for this.
      */
     private static NativePcap.LibPcap bind() {
+        // Debian's runtime soname first: jnr-ffi scans every library directory with a regular
+        // expression for a bare "pcap" that dlopen(3) cannot find as it is (io.netcap.bpf.SharedLibraries).
         try {
-            return LibraryLoader.create(NativePcap.LibPcap.class).failImmediately().load("pcap");
+            return LibraryLoader.create(NativePcap.LibPcap.class).failImmediately().load("libpcap.so.0.8");
         } catch (UnsatisfiedLinkError first) {
             try {
-                return LibraryLoader.create(NativePcap.LibPcap.class).failImmediately().load("libpcap.so.0.8");
+                return LibraryLoader.create(NativePcap.LibPcap.class).failImmediately().load("pcap");
             } catch (UnsatisfiedLinkError second) {
-                second.addSuppressed(first);
-                throw second;
+                first.addSuppressed(second);
+                throw first;
             }
         }
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import jnr.ffi.LibraryLoader;
+import io.netcap.bpf.SharedLibraries;
 
 /**
  * Lists the devices of a network namespace that no process is in (an {@code ip netns add}
@@ -35,7 +35,7 @@ final class NamespaceEntry {
 
     /** Loaded on first use: most runs never enter a namespace. */
     private static final class Holder {
-        static final LibC LIB = LibraryLoader.create(LibC.class).failImmediately().load("c");
+        static final LibC LIB = SharedLibraries.load(LibC.class, "libc.so.6", "c");
     }
 
     /** The device names in the network namespace mounted at {@code mount}; empty if it cannot be entered. */

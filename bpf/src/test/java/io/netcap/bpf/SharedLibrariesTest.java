@@ -1,0 +1,28 @@
+package io.netcap.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SharedLibrariesTest {
+    /** One libc call: enough to tell a binding that works. */
+    public interface Getpid {
+        int getpid();
+    }
+
+    @Test
+    void takesTheFirstNameThatLoads() {
+        Getpid libc = SharedLibraries.load(Getpid.class, "libnetcap-no-such-library.so.9", "libc.so.6");
+        assertEquals(ProcessHandle.current().pid(), libc.getpid());
+    }
+
+    @Test
+    void reportsTheFirstNamesErrorWithTheOthersSuppressed() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> SharedLibraries.load(Getpid.class, "libnetcap-no-such-library.so.9", "libnetcap-nor-this.so.1"));
+        assertTrue(e.getMessage().contains("libnetcap-no-such-library"), e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+    }
+}
