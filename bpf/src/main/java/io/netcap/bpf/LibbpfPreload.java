@@ -71,8 +71,9 @@ public final class LibbpfPreload {
         try {
             return SharedLibraries.load(NativeLibbpf.LibBpf.class, "libbpf.so.1", "bpf");
         } catch (UnsatisfiedLinkError e) {
-            UnsatisfiedLinkError error = new UnsatisfiedLinkError(
-                    "libbpf not found: install the Debian package libbpf1 (scripts/setup does)");
+            // (the Debian package to install is said where the error is reported)
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot bind libbpf: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             error.initCause(e);
             throw error;
         }

@@ -1,5 +1,8 @@
 package io.netcap.bpf;
 
+import com.kenai.jffi.Library;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import jnr.ffi.LibraryLoader;
 
 /**
@@ -17,15 +20,19 @@ public final class SharedLibraries {
     }
 
     /**
-     * The binding of {@code api} to the first of {@code names} that loads with every symbol.
+     * The binding of {@code api} to the first of {@code names} that loads and has a symbol for
+     * every abstract method of {@code api}.
      *
-     * @throws UnsatisfiedLinkError the first name's error, the others' suppressed in it
+     * @throws UnsatisfiedLinkError the first name's error (not found, or which symbol it lacks),
+     *                              the others' suppressed in it
      */
     public static <T> T load(Class<T> api, String... names) {
         UnsatisfiedLinkError first = null;
         for (String name : names) {
             try {
-                return LibraryLoader.create(api).failImmediately().load(name);
+                T bound = LibraryLoader.create(api).failImmediately().load(name);
+                requireSymbols(api, name);
+                return bound;
             } catch (UnsatisfiedLinkError e) {
                 if (first == null) {
                     first = e;
@@ -35,5 +42,24 @@ public final class SharedLibraries {
             }
         }
         throw first != null ? first : new UnsatisfiedLinkError("no library name given for " + api.getName());
+    }
+
+    /**
+     * Looks up each method's symbol in the library {@code name}. jnr-ffi's reflective binding
+     * (the one netcap uses) looks a symbol up at its first call, whatever failImmediately says:
+     * a library of the right name but the wrong kind or version (a libbpf without a function
+     * netcap binds) would fail there, in the middle of a capture's set-up.
+     */
+    private static void requireSymbols(Class<?> api, String name) {
+        Library library = Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
+        if (library == null) {
+            throw new UnsatisfiedLinkError(name + ": " + Library.getLastError());
+        }
+        for (Method method : api.getMethods()) {
+            if (Modifier.isAbstract(method.getModifiers()) && library.getSymbolAddress(method.getName()) == 0) {
+                throw new UnsatisfiedLinkError(name + " has no function " + method.getName()
+                        + " (a different library, or an older version, under that name)");
+            }
+        }
     }
 }

@@ -18,6 +18,22 @@ class SharedLibrariesTest {
         assertEquals(ProcessHandle.current().pid(), libc.getpid());
     }
 
+    /** A libc call and one no libc has. */
+    public interface NotLibc {
+        int getpid();
+
+        int netcap_no_such_function();
+    }
+
+    @Test
+    void aLibraryWithoutEverySymbolIsPassedOverAndNamed() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> SharedLibraries.load(NotLibc.class, "libc.so.6"));
+        assertTrue(e.getMessage().contains("libc.so.6 has no function netcap_no_such_function"), e.getMessage());
+        assertEquals(ProcessHandle.current().pid(),
+                SharedLibraries.load(Getpid.class, "libz.so.1", "libc.so.6").getpid(), "libz has no getpid: libc does");
+    }
+
     @Test
     void reportsTheFirstNamesErrorWithTheOthersSuppressed() {
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,

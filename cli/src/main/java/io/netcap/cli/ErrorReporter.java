@@ -53,6 +53,22 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         return code;
     }
 
+    /**
+     * A native library that could not be bound (or lacked a function at its first call): what
+     * it said, and what installs the right one. Exit code 1.
+     */
+    static int nativeLibrary(LinkageError e, boolean debug, PrintWriter err) {
+        Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+        // jnr-ffi's own message goes on with the names and paths it searched, a line each
+        err.println("netcap: native library: " + describe(cause).lines().findFirst().orElse(""));
+        err.println("netcap: netcap needs libbpf1 and libpcap0.8 (scripts/setup installs them); check LD_LIBRARY_PATH");
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return RUNTIME;
+    }
+
     static int exitCode(CaptureException.Kind kind) {
         return kind == CaptureException.Kind.USAGE ? USAGE : RUNTIME;
     }

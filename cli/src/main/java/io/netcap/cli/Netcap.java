@@ -115,7 +115,13 @@ public final class Netcap implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setParameterExceptionHandler(ErrorReporter::usage);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (LinkageError e) {
+            // picocli passes Errors through: a native library not found, or without a function
+            // netcap binds, found when the binding is first used
+            return ErrorReporter.nativeLibrary(e, List.of(args).contains("--debug"), err);
+        }
     }
 
     /** {@code --version}: netcap's version and git revision, and the libbpf, libpcap, kernel and JVM it runs with. */

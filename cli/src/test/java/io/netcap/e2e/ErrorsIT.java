@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,24 @@ class ErrorsIT extends KernelTest {
         try (NetcapProcess p = NetcapProcess.start(Map.of("PATH", "/nonexistent"), List.of(), "skb", "-f", RX,
                 "--decoder", "tcpdump")) {
             assertShort(p, 1, "tcpdump not found");
+        }
+    }
+
+    /**
+     * A library of the right name but the wrong kind (here zlib under libbpf's and libpcap's
+     * sonames, found first through LD_LIBRARY_PATH): the function netcap binds and cannot find
+     * is named, with the packages to install; no stack trace.
+     */
+    @Test
+    void aWrongNativeLibraryIsNamed() throws Exception {
+        for (String soname : List.of("libbpf.so.1", "libpcap.so.0.8")) {
+            Path libs = Files.createDirectories(dir.resolve("libs-" + soname));
+            Files.createSymbolicLink(libs.resolve(soname), Path.of("/lib/x86_64-linux-gnu/libz.so.1"));
+            try (NetcapProcess p = NetcapProcess.start(Map.of("LD_LIBRARY_PATH", libs.toString()), List.of(),
+                    "skb", "-f", RX, "-e", "udp", "-w", dir.resolve("x.pcap").toString())) {
+                assertShort(p, 1, "native library: ");
+                assertTrue(p.stderr().contains("libbpf1 and libpcap0.8"), p.stderr());
+            }
         }
     }
 }
