@@ -95,11 +95,22 @@ final class RecordOutput {
     static RecordOutput create(Path path) throws IOException {
         FileChannel channel = openForWriting(path);
         return new RecordOutput(new Destination() {
+            /**
+             * A view of the array last written from (RecordOutput's buffer, the same array every
+             * time but when it grows): a view per write was the only allocation of a capture
+             * writing a file, 28 kB/s at 440k packets/s, which filled the young generation and
+             * the resident memory with it for an hour before the first collection.
+             */
+            private ByteBuffer view = ByteBuffer.allocate(0);
+
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-                while (bb.hasRemaining()) {
-                    channel.write(bb);
+                if (!view.hasArray() || view.array() != b) {
+                    view = ByteBuffer.wrap(b);
+                }
+                view.limit(off + len).position(off);
+                while (view.hasRemaining()) {
+                    channel.write(view);
                 }
             }
 
