@@ -250,6 +250,45 @@ class MappedRingBufferTest {
             }
         }
 
+        /**
+         * Seven programs' worth of records in one drain, in order; a consumer that throws far into
+         * a drain stops it there, and the next drain goes on from the record after.
+         */
+        @Test
+        void aLongDrainDeliversEveryRecordOnceInOrder() {
+            try (BpfObject object = TestPrograms.load("mring", EMITTER);
+                 MappedRingBuffer ring = new MappedRingBuffer(object.map("events"))) {
+                byte[] payload = payload(new Random(7));
+                List<int[]> all = new ArrayList<>();
+                for (int emits = 0; emits < 7; emits++) { // 224 records of 1-16 bytes
+                    int[][] slices = new int[MAX_RECORDS][];
+                    for (int i = 0; i < MAX_RECORDS; i++) {
+                        slices[i] = new int[] {all.size(), 1 + all.size() % 16};
+                        all.add(slices[i]);
+                    }
+                    assertEquals(0, emit(object, NO_FLAGS, -1, payload, slices));
+                }
+                RecordCollector seen = new RecordCollector();
+                assertEquals(all.size(), ring.drain(seen));
+                assertSlices(payload, all.toArray(new int[0][]), seen.records);
+
+                for (int emits = 0; emits < 7; emits++) {
+                    assertEquals(0, emit(object, NO_FLAGS, -1, payload, all.subList(32 * emits, 32 * emits + 32)
+                            .toArray(new int[0][])));
+                }
+                IllegalStateException boom = new IllegalStateException("consumer failed");
+                List<Integer> sizes = new ArrayList<>();
+                assertSame(boom, assertThrows(IllegalStateException.class, () -> ring.drain((record, size) -> {
+                    sizes.add(size);
+                    if (sizes.size() == 150) {
+                        throw boom;
+                    }
+                })));
+                assertEquals(all.size() - 150, ring.drain((record, size) -> sizes.add(size)), "the rest");
+                assertEquals(all.stream().map(r -> r[1]).toList(), sizes, "each record once, in order");
+            }
+        }
+
         @Test
         void closeIsIdempotentAndUseAfterCloseThrows() {
             try (BpfObject object = TestPrograms.load("mring", EMITTER)) {
