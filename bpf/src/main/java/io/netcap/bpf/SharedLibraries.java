@@ -45,15 +45,19 @@ public final class SharedLibraries {
     }
 
     /**
-     * Looks up each method's symbol in the library {@code name}. jnr-ffi's reflective binding
-     * (the one netcap uses) looks a symbol up at its first call, whatever failImmediately says:
+     * Looks up each method's symbol in the library {@code name}, when dlopen(3) opens it by that
+     * name. jnr-ffi's reflective binding (the one netcap uses) looks a symbol up at its first
+     * call, whatever failImmediately says:
      * a library of the right name but the wrong kind or version (a libbpf without a function
      * netcap binds) would fail there, in the middle of a capture's set-up.
      */
     private static void requireSymbols(Class<?> api, String name) {
         Library library = Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
         if (library == null) {
-            throw new UnsatisfiedLinkError(name + ": " + Library.getLastError());
+            // A bare name ("c", "bpf") that dlopen(3) cannot open as it is: jnr-ffi found a file
+            // for it in its search paths, which this cannot be sure to find again. Its functions
+            // are looked up at their first call, as before (Netcap reports a missing one).
+            return;
         }
         for (Method method : api.getMethods()) {
             if (Modifier.isAbstract(method.getModifiers()) && library.getSymbolAddress(method.getName()) == 0) {

@@ -18,6 +18,12 @@ class SharedLibrariesTest {
         assertEquals(ProcessHandle.current().pid(), libc.getpid());
     }
 
+    /** A bare name, which dlopen(3) cannot open as it is, binds as jnr-ffi finds it in its search paths. */
+    @Test
+    void takesABareNameAsJnrFfiFindsIt() {
+        assertEquals(ProcessHandle.current().pid(), SharedLibraries.load(Getpid.class, "c").getpid());
+    }
+
     /** A libc call and one no libc has. */
     public interface NotLibc {
         int getpid();

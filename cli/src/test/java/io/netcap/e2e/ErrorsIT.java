@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,20 +96,31 @@ class ErrorsIT extends KernelTest {
     }
 
     /**
-     * A library of the right name but the wrong kind (here zlib under libbpf's and libpcap's
-     * sonames, found first through LD_LIBRARY_PATH): the function netcap binds and cannot find
-     * is named, with the packages to install; no stack trace.
+     * A library of the right name but the wrong kind (here zlib under a soname, found first
+     * through LD_LIBRARY_PATH). libbpf's is passed over for the libbpf.so that libbpf-dev (which
+     * scripts/setup installs) puts in the library directory, and the capture runs; libpcap's is
+     * bound, and the function netcap cannot find in it is named with the packages to install,
+     * in two lines, no stack trace.
      */
     @Test
-    void aWrongNativeLibraryIsNamed() throws Exception {
-        for (String soname : List.of("libbpf.so.1", "libpcap.so.0.8")) {
-            Path libs = Files.createDirectories(dir.resolve("libs-" + soname));
-            Files.createSymbolicLink(libs.resolve(soname), Path.of("/lib/x86_64-linux-gnu/libz.so.1"));
-            try (NetcapProcess p = NetcapProcess.start(Map.of("LD_LIBRARY_PATH", libs.toString()), List.of(),
-                    "skb", "-f", RX, "-e", "udp", "-w", dir.resolve("x.pcap").toString())) {
-                assertShort(p, 1, "native library: ");
-                assertTrue(p.stderr().contains("libbpf1 and libpcap0.8"), p.stderr());
-            }
+    void aWrongNativeLibraryIsPassedOverOrNamed() throws Exception {
+        try (NetcapProcess p = NetcapProcess.start(Map.of("LD_LIBRARY_PATH", wrongLibrary("libbpf.so.1").toString()),
+                List.of(), "skb", "-f", RX, "-e", "udp", "-w", dir.resolve("x.pcap").toString())) {
+            p.awaitListening();
+            p.signal("INT");
+            assertEquals(0, p.waitFor(60), p.stderr());
         }
+        try (NetcapProcess p = NetcapProcess.start(Map.of("LD_LIBRARY_PATH", wrongLibrary("libpcap.so.0.8").toString()),
+                List.of(), "skb", "-f", RX, "-e", "udp", "-w", dir.resolve("x.pcap").toString())) {
+            assertShort(p, 1, "native library: ");
+            assertTrue(p.stderr().contains("libbpf1 and libpcap0.8"), p.stderr());
+        }
+    }
+
+    /** A directory holding zlib under {@code soname}. */
+    private Path wrongLibrary(String soname) throws IOException {
+        Path libs = Files.createDirectories(dir.resolve("libs-" + soname));
+        Files.createSymbolicLink(libs.resolve(soname), Path.of("/lib/x86_64-linux-gnu/libz.so.1"));
+        return libs;
     }
 }
