@@ -201,18 +201,16 @@ public final class RecordReorderer {
     /** Doubles the index (full: {@code held} is its capacity), the oldest record first. */
     private void growIndex() {
         int capacity = times.length;
-        times = unwrap(times, new long[capacity * 2]);
-        places = unwrap(places, new long[capacity * 2]);
-        int[] l = new int[capacity * 2];
-        System.arraycopy(lengths, head, l, 0, capacity - head);
-        System.arraycopy(lengths, 0, l, capacity - head, head);
-        lengths = l;
+        times = unwrap(times, new long[capacity * 2], capacity);
+        places = unwrap(places, new long[capacity * 2], capacity);
+        lengths = unwrap(lengths, new int[capacity * 2], capacity);
         head = 0;
     }
 
-    private long[] unwrap(long[] from, long[] to) {
-        System.arraycopy(from, head, to, 0, from.length - head);
-        System.arraycopy(from, 0, to, from.length - head, head);
+    /** Copies the {@code capacity} entries of one full index array into {@code to}, from {@link #head} on. */
+    private <A> A unwrap(A from, A to, int capacity) {
+        System.arraycopy(from, head, to, 0, capacity - head);
+        System.arraycopy(from, 0, to, capacity - head, head);
         return to;
     }
 }
