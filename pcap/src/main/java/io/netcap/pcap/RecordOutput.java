@@ -105,7 +105,7 @@ final class RecordOutput {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                if (!view.hasArray() || view.array() != b) {
+                if (view.array() != b) {
                     view = ByteBuffer.wrap(b);
                 }
                 view.limit(off + len).position(off);
