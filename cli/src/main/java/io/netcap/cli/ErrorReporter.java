@@ -2,6 +2,8 @@ package io.netcap.cli;
 
 import io.netcap.capture.CaptureException;
 import java.io.PrintWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -9,6 +11,9 @@ import picocli.CommandLine;
  * trace is shown only with --debug: users of a capture tool need the reason, not our internals.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    /** jnr-ffi's UnsatisfiedLinkError for a function not in the library it bound, at the function's first call. */
+    private static final Pattern MISSING_FUNCTION = Pattern.compile("native method '([^']+)' not found");
+
     /** Exit code for a run that went wrong (not root, verifier, I/O), as tcpdump's 1. */
     static final int RUNTIME = 1;
     /** Exit code for what the user asked wrongly (options, filter, hooks). */
@@ -60,7 +65,13 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     static int nativeLibrary(LinkageError e, boolean debug, PrintWriter err) {
         Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
         // jnr-ffi's own message goes on with the names and paths it searched, a line each
-        err.println("netcap: native library: " + describe(cause).lines().findFirst().orElse(""));
+        String first = describe(cause).lines().findFirst().orElse("");
+        // ... or, for a function missing at its first call, names the Java method bound to it
+        Matcher missing = MISSING_FUNCTION.matcher(first);
+        err.println("netcap: native library: " + (missing.find()
+                ? "the library loaded has no function " + missing.group(1)
+                        + " (a different library, or an older version, under the name netcap asked for)"
+                : first));
         err.println("netcap: netcap needs libbpf1 and libpcap0.8 (scripts/setup installs them); check LD_LIBRARY_PATH");
         if (debug) {
             e.printStackTrace(err);

@@ -112,8 +112,9 @@ class ErrorsIT extends KernelTest {
         }
         try (NetcapProcess p = NetcapProcess.start(Map.of("LD_LIBRARY_PATH", wrongLibrary("libpcap.so.0.8").toString()),
                 List.of(), "skb", "-f", RX, "-e", "udp", "-w", dir.resolve("x.pcap").toString())) {
-            assertShort(p, 1, "native library: ");
+            assertShort(p, 1, "native library: the library loaded has no function pcap_");
             assertTrue(p.stderr().contains("libbpf1 and libpcap0.8"), p.stderr());
+            assertFalse(p.stderr().contains("jnr.ffi"), "no Java names:\n" + p.stderr());
         }
     }
 
