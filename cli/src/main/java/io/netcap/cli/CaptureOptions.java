@@ -170,7 +170,10 @@ public final class CaptureOptions {
         try {
             FileOutput files = new FileOutput(pcapng, rotateSize == null ? 0 : FileOutput.parseSize(rotateSize),
                     atLeastOne("--rotate-seconds", rotateSeconds), atLeastOne("-W", fileLimit),
-                    atLeastOne("--write-file-rotate", keepLast), application());
+                    atLeastOne("--write-file-rotate", keepLast),
+                    // only a pcapng section header names the application: reading the build's
+                    // version from the jar costs a plain pcap's start ~5 ms (async-profiler)
+                    FileOutput.pcapng(pcapng, writeFile == null ? null : writeFile.toString()) ? application() : null);
             // only notes are coloured: without them, no isatty (its libc binding costs start-up time)
             return new OutputSpec(writeFile, json, jsonBytes, flags, stacks, captureSize, notes,
                     notes && color.colours(1), notes && color.colours(2), files, decoder);

@@ -84,6 +84,9 @@ class OutputsIT extends KernelTest {
                 assertTrue(f[2].contains("\\n\\t"), "the -S stack follows: " + row);
             }
             assertEquals(8, tcpdump(file).size(), "tcpdump reads it too");
+            // pcapng by the name alone (no --pcapng): the section header still names netcap and its command
+            String info = run(List.of("capinfos", file.toString()));
+            assertTrue(info.matches("(?s).*Capture application: +netcap version [^\\n]*: netcap dump -e [^\\n]*dump[.]pcapng\\n.*"), info);
         }
     }
 

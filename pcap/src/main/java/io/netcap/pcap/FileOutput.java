@@ -101,6 +101,11 @@ public record FileOutput(boolean pcapng, long rotateBytes, int rotateSeconds, in
         return n * multiplier;
     }
 
+    /** Whether -w FILE (null: no file) is written as pcapng: asked for with --pcapng, or by the name's extension. */
+    public static boolean pcapng(boolean asked, String writeFile) {
+        return asked || writeFile != null && pcapngName(writeFile);
+    }
+
     /** Whether a -w name asks for pcapng by its extension. */
     public static boolean pcapngName(String fileName) {
         return fileName.toLowerCase(Locale.ROOT).endsWith(".pcapng");

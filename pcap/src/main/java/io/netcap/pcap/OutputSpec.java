@@ -41,7 +41,7 @@ public record OutputSpec(Path writeFile, boolean json, boolean jsonBytes, List<S
     public OutputSpec {
         tcpdumpFlags = List.copyOf(tcpdumpFlags);
         files = files == null ? FileOutput.SINGLE_PCAP : files;
-        if (writeFile != null && !files.pcapng() && FileOutput.pcapngName(writeFile.toString())) {
+        if (!files.pcapng() && FileOutput.pcapng(false, writeFile == null ? null : writeFile.toString())) {
             files = files.withPcapng();
         }
         if (writeFile == null && files.special()) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 import java.util.List;
 
 /**
@@ -30,15 +31,17 @@ public final class Sinks {
 
     /** As {@link #open(OutputSpec, PrintWriter, PrintWriter)}, with -w - writing to {@code stdout}. */
     static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err) throws IOException {
-        return open(spec, stdout, out, err, TcpdumpDisplay.DEFAULT_EXECUTABLE, ZoneId.systemDefault());
+        return open(spec, stdout, out, err, TcpdumpDisplay.DEFAULT_EXECUTABLE, ZoneId::systemDefault);
     }
 
     /**
      * As {@link #open(OutputSpec, OutputStream, PrintWriter, PrintWriter)}, with the display's
-     * tcpdump (looked up on PATH when a bare name) and the zone of --rotate-seconds file names and built-in times.
+     * tcpdump (looked up on PATH when a bare name) and the zone of --rotate-seconds file names and
+     * built-in times, asked for only by those two: the system's zone reads the time-zone database,
+     * ~5 ms of every start otherwise (async-profiler).
      */
     static PacketSink open(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err, String tcpdump,
-                           ZoneId zone) throws IOException {
+                           Supplier<ZoneId> zone) throws IOException {
         if (spec.json()) {
             return new JsonSink(out, spec.jsonBytes());
         }
@@ -59,16 +62,17 @@ public final class Sinks {
             }
         }
         if (decoder == OutputSpec.Decoder.BUILTIN) {
-            return new BuiltinDisplay(out, spec.colourOut(), zone);
+            return new BuiltinDisplay(out, spec.colourOut(), zone.get());
         }
         return new DisplaySink(TcpdumpDisplay.start(tcpdump, spec.tcpdumpFlags(), out, err), spec.colourOut());
     }
 
     private static PacketSink openFile(OutputSpec spec, OutputStream stdout, PrintWriter out, PrintWriter err,
-                                       ZoneId zone) throws IOException {
+                                       Supplier<ZoneId> zone) throws IOException {
         FileOutput f = spec.files();
         int snap = spec.snapLength();
-        PcapngSection section = PcapngSection.ofThisMachine(f.application());
+        // pcapng only: the CPU model is read from /proc/cpuinfo
+        PcapngSection section = f.pcapng() ? PcapngSection.ofThisMachine(f.application()) : null;
         RotatingFiles.Opener opener = path -> f.pcapng() ? PcapngWriter.open(path, snap, section)
                 : PcapWriter.open(path, snap);
         PacketFile file;
@@ -80,7 +84,7 @@ public final class Sinks {
                         + " each --rotate-seconds file will replace the one before");
                 err.flush();
             }
-            file = new RotatingFiles(spec.writeFile().toString(), f, opener, err, zone,
+            file = new RotatingFiles(spec.writeFile().toString(), f, opener, err, zone.get(),
                     System.currentTimeMillis() * 1_000_000L);
         } else {
             file = opener.open(spec.writeFile());

@@ -165,7 +165,7 @@ class OutputFilesTest {
         byte[] frame = Packets.ethernet("66:77:88:99:aa:bb", "00:11:22:33:44:55", 0x0800,
                 Packets.ipv4("10.0.0.1", "10.0.0.2", 17, Packets.udp(1, 2, new byte[3])));
         try (PacketSink sink = Sinks.open(spec, null, new PrintWriter(out), new PrintWriter(err), "/nonexistent/tcpdump",
-                java.time.ZoneOffset.UTC)) {
+                () -> java.time.ZoneOffset.UTC)) {
             sink.write(CapturedPacket.of(T0, LinkType.ETHERNET, frame).withNotes(List.of()));
             sink.flush();
         }
@@ -175,7 +175,7 @@ class OutputFilesTest {
 
         OutputSpec withFlags = new OutputSpec(null, false, false, List.of("-v"), false, 1514);
         IOException e = assertThrows(IOException.class, () -> Sinks.open(withFlags, null, new PrintWriter(out),
-                new PrintWriter(err), "/nonexistent/tcpdump", java.time.ZoneOffset.UTC));
+                new PrintWriter(err), "/nonexistent/tcpdump", () -> java.time.ZoneOffset.UTC));
         assertTrue(e.getMessage().startsWith("tcpdump not found at /nonexistent/tcpdump"), e.getMessage());
     }
 }

@@ -29,7 +29,6 @@ public final class StopSignal {
      */
     static final long REPEAT_NANOS = 500_000_000L;
     /** ProcessBuilder.start()'s message when the spawn helper died of a signal (JDK 17, jspawnhelper). */
-    private static final Pattern SPAWN_SIGNALLED = Pattern.compile("spawn helper: pid: \\d+, signal: (\\d+)");
     private static final SignalHandler[] PREVIOUS = new SignalHandler[SIGNALS.length];
     private static boolean takenOver;
     /** The running capture's, from load to close; null during start-up and once it is over. */
@@ -88,8 +87,16 @@ public final class StopSignal {
      * that cannot run.
      */
     public static OptionalInt killedSpawnHelper(String message) {
-        Matcher m = SPAWN_SIGNALLED.matcher(String.valueOf(message));
+        Matcher m = SpawnMessage.SIGNALLED.matcher(String.valueOf(message));
         return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /**
+     * Compiled when first asked for, not with StopSignal: the class is loaded first thing in every
+     * capture, and the regex engine's first compile costs ~6 ms of that start (async-profiler).
+     */
+    private static final class SpawnMessage {
+        static final Pattern SIGNALLED = Pattern.compile("spawn helper: pid: \\d+, signal: (\\d+)");
     }
 
     /** Ends netcap as a signal before capture does: one line, exit 128 + the signal's number. */

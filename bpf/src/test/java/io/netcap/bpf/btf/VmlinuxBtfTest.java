@@ -43,6 +43,15 @@ class VmlinuxBtfTest {
     }
 
     @Test
+    void theKernelsBlobIsReadWholeAndParsesAsTheCheckedLoadDoes() throws IOException {
+        // sysfs refuses Java's shared mapping, so this is the read path: one page per read(2)
+        assertEquals(Files.size(Btf.VMLINUX), BtfBlobSource.open(Btf.VMLINUX).remaining());
+        // vmlinux() leaves out netcap's reference check (the kernel checks its own BTF); load() keeps it
+        assertEquals(btf.typeCount(), Btf.load(Btf.VMLINUX).typeCount());
+        assertEquals(btf.funcParams("icmp_rcv"), Btf.load(Btf.VMLINUX).funcParams("icmp_rcv"));
+    }
+
+    @Test
     void networkEntryPointsTakeTheSkbFirst() {
         for (String function : List.of("icmp_rcv", "ip_rcv", "__dev_queue_xmit", "tcp_v4_rcv")) {
             assertEquals(OptionalInt.of(1), btf.skbArgument(btf.funcParams(function)), function);
