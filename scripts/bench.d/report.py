@@ -65,8 +65,11 @@ def ratelabel(r):
 
 def machine(meta, w, keys):
     """The run line and the machine table, for the keys given (meta.tsv names and labels)."""
-    w('Run: %s, %s mode, %s repetition(s) per figure, %s s in all.' % (
-        meta.get('date'), meta.get('mode'), meta.get('reps'), meta.get('duration', '?')))
+    more = ''
+    if meta.get('reps_ovh', meta.get('reps')) != meta.get('reps') or meta.get('reps_start', meta.get('reps')) != meta.get('reps'):
+        more = ' (%s in test 2, %s in test 4)' % (meta.get('reps_ovh', meta.get('reps')), meta.get('reps_start', meta.get('reps')))
+    w('Run: %s, %s mode, %s repetition(s) per figure%s, %s s in all.' % (
+        meta.get('date'), meta.get('mode'), meta.get('reps'), more, meta.get('duration', '?')))
     w('')
     w('| machine | |')
     w('| --- | --- |')
