@@ -222,14 +222,21 @@ def section_overhead(rows, meta, w, found):
     w('trafgen sending as fast as it can (one core; the veth receive path runs on the same core), '
       'packets/s that reached the receiver, median (min–max); slowdown against no capture; the sending '
       'core\'s extra time per packet (1/rate − 1/rate without capture: what the tool\'s kernel-side work '
-      'costs each packet); ratio of packet rate against tcpdump with the same filter.')
+      'costs each packet); ratio of packet rate against tcpdump with the same filter (of the medians); '
+      'the same ratio taken within each repetition, where the two ran a few seconds apart, median (min–max).')
     w('')
-    w('| capture | filter | packets/s | slowdown | extra ns/packet | vs tcpdump |')
-    w('| --- | --- | --- | --- | --- | --- |')
-    pps = {}
+    w('| capture | filter | packets/s | slowdown | extra ns/packet | vs tcpdump | vs tcpdump, per repetition |')
+    w('| --- | --- | --- | --- | --- | --- | --- |')
+    pps, by_rep = {}, {}
     for r in ovh:
-        pps.setdefault((r[1], r[2]), []).append(num(r[5]) / num(r[6]) if num(r[6]) else None)
+        rate = num(r[5]) / num(r[6]) if num(r[6]) else None
+        pps.setdefault((r[1], r[2]), []).append(rate)
+        by_rep[r[1], r[2], r[3]] = rate
     pps = {k: stat(v) for k, v in pps.items()}
+
+    def per_rep(key):
+        pairs = [(v, by_rep.get(('tcpdump', key[1], rep))) for (t, f, rep), v in by_rep.items() if (t, f) == key]
+        return fmt(stat([a / b for a, b in pairs if a and b]), '{:.2f}', '×')
     found['pps'] = pps
     base = pps.get(('none', '-'))
     labels = dict(OVH_LABELS, **{'netcap-dump-base': 'netcap dump -Q in -i DEV -w, baseline build (%s)' % meta.get('baseline', '?')})
@@ -247,9 +254,9 @@ def section_overhead(rows, meta, w, found):
         if key[0] == 'netcap-dump-all' and ('tcpdump-both', key[1]) in pps:
             vs += ' (%s on both ends)' % ratio(s, pps.get(('tcpdump-both', key[1])))
         extra = '%.0f' % (1e9 / s[0] - 1e9 / base[0]) if (s and base and key[0] != 'none') else ''
-        w('| %s | %s | %s | %s | %s | %s |' % (labels[key[0]], fl[key[1]], kpps(s),
-                                                '' if key[0] == 'none' else ('%.1f%%' % slow if slow is not None else 'n/a'),
-                                                extra, vs))
+        w('| %s | %s | %s | %s | %s | %s | %s |' % (labels[key[0]], fl[key[1]], kpps(s),
+                                                     '' if key[0] == 'none' else ('%.1f%%' % slow if slow is not None else 'n/a'),
+                                                     extra, vs, per_rep(key) if key[0].startswith('netcap') else ''))
     w('')
 
 
