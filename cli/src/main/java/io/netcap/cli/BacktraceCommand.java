@@ -24,14 +24,18 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  netcap backtrace -f kfree_skb_reason -a 1 -e 'icmp'",
                 "  netcap backtrace --folded --duration 30 > drops.folded"})
 public final class BacktraceCommand implements Callable<Integer> {
+    /** The drop tracepoint, BTF-typed where the kernel describes it: that reads whole packets (skb dynptr). */
+    static final String DEFAULT_HOOK_BTF = "tp_btf:kfree_skb";
+    /** The same where it does not; it reads only the linear part of a packet. */
     static final String DEFAULT_HOOK = "tracepoint:skb:kfree_skb";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-f", "--function"}, paramLabel = "HOOKS", defaultValue = DEFAULT_HOOK,
+    @Option(names = {"-f", "--function"}, paramLabel = "HOOKS",
             completionCandidates = LiveCompletion.KernelHooks.class,
-            description = "hooks, as netcap skb takes them (default: ${DEFAULT-VALUE}, the packet drop tracepoint)")
+            description = "hooks, as netcap skb takes them (default: the packet drop tracepoint, " + DEFAULT_HOOK_BTF
+                    + " where the kernel's BTF describes it, else " + DEFAULT_HOOK + ")")
     String hooks;
 
     @Mixin
@@ -72,7 +76,8 @@ public final class BacktraceCommand implements Callable<Integer> {
         }
         ProgramConfig config = new ProgramConfig(ProgramConfig.DEFAULT_CAPTURE_SIZE, false, device.interfaceName,
                 device.netnsInode(), null, false);
-        CaptureRequest request = new CaptureRequest(hookOptions.parse(hooks), filter.expression(), config, filter.count,
+        CaptureRequest request = new CaptureRequest(hookOptions.parse(hooks != null ? hooks
+                : DumpCommand.hasBtfTracepoint("kfree_skb") ? DEFAULT_HOOK_BTF : DEFAULT_HOOK), filter.expression(), config, filter.count,
                 null, CaptureRequest.DEFAULT_RING_MIB, filter.dryRun, filter.debug);
         BacktraceRunner.Format format = form == null ? BacktraceRunner.Format.TEXT
                 : form.json ? BacktraceRunner.Format.JSON : BacktraceRunner.Format.FOLDED;

@@ -86,7 +86,8 @@ public final class DumpCommand implements Callable<Integer> {
         return specs;
     }
 
-    private static boolean hasBtfTracepoint(String event) {
+    /** Whether the kernel's BTF describes this tracepoint's arguments, so that tp_btf can attach to it. */
+    static boolean hasBtfTracepoint(String event) {
         try {
             return Btf.VMLINUX.toFile().canRead() && Btf.vmlinux().findTracepointParams(event).isPresent();
         } catch (java.io.IOException e) {

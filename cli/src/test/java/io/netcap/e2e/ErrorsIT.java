@@ -72,6 +72,17 @@ class ErrorsIT extends KernelTest {
         }
     }
 
+    /** A mistyped function is a usage error with the names it may have meant, @N or not. */
+    @Test
+    void aFunctionTheKernelHasNotIsNamedWithWhatItMayMean() throws Exception {
+        for (String hook : List.of("icmp_rvc", "icmp_rvc@1")) {
+            try (NetcapProcess p = NetcapProcess.start("skb", "-f", hook, "-e", "icmp")) {
+                assertShort(p, 2, "the kernel has no function icmp_rvc");
+                assertTrue(p.stderr().contains("did you mean icmp_rcv"), p.stderr());
+            }
+        }
+    }
+
     @Test
     void functionHooksOnThisKernelPointToTracepoints() throws Exception {
         try (NetcapProcess p = NetcapProcess.start("skb", "-f", "icmp_rcv@1")) {

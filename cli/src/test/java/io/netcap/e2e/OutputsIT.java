@@ -90,6 +90,21 @@ class OutputsIT extends KernelTest {
         }
     }
 
+    /** tcpdump's lines that cannot reach stdout are an error, as a file's are, not packets shown to nobody. */
+    @Test
+    void theTcpdumpDisplayOnAFullDiskIsAnError() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            List<String> toFull = List.of("bash", "-c", "exec \"$0\" \"$@\" > /dev/full");
+            try (NetcapProcess p = NetcapProcess.start(Map.of(), toFull, "dump", "-c", "2", "-e",
+                    "icmp and host " + net.addrB)) {
+                p.awaitListening();
+                net.ping(1);
+                assertEquals(1, p.waitFor(30), p.stderr());
+                assertTrue(p.stderr().contains("netcap: cannot write to stdout: a write failed"), p.stderr());
+            }
+        }
+    }
+
     @Test
     void pcapngGoesToStdout() throws Exception {
         try (TestNetwork net = TestNetwork.create()) {

@@ -41,6 +41,12 @@ public final class FilterCompiler {
             l3 = CbpfProgram.rejectAll(LinkType.RAW_IP);
         }
 
+        for (CbpfProgram program : new CbpfProgram[] {l2, l3}) {
+            String ancillary = AncillaryLoads.explain(program);
+            if (ancillary != null) {
+                throw new FilterException("bad filter expression \"" + text + "\": " + ancillary);
+            }
+        }
         String source = "/* netcap filter: " + commentSafe(text) + " */\n\n"
                 + CbpfToC.translate(l2, l2Function) + "\n"
                 + CbpfToC.translate(l3, l3Function);

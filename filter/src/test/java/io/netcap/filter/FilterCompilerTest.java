@@ -39,6 +39,20 @@ class FilterCompilerTest {
         assertFalse(unknownHost.getMessage().contains("\n"));
     }
 
+    /** libpcap's socket-metadata loads (SKF_AD_*) name what to use instead, not the instruction. */
+    @Test
+    void directionAndDeviceQualifiersSayWhichOptionToUse() {
+        for (String direction : new String[] {"inbound", "outbound", "icmp and outbound"}) {
+            FilterException e = assertThrows(FilterException.class, () -> FilterCompiler.compile(direction));
+            assertTrue(e.getMessage().startsWith("bad filter expression \"" + direction + "\": inbound and outbound ask"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("use -Q in or -Q out"), e.getMessage());
+        }
+        FilterException e = assertThrows(FilterException.class, () -> FilterCompiler.compile("ifindex 2"));
+        assertTrue(e.getMessage().endsWith("; use -i DEV"), e.getMessage());
+        assertFalse(e.getMessage().contains("ldh"), e.getMessage());
+    }
+
     @Test
     void expressionsRefusedForBothFramingsAreErrors() {
         FilterException e = assertThrows(FilterException.class, () -> FilterCompiler.compile("ip and ip6"));

@@ -9,7 +9,10 @@ import java.util.ArrayDeque;
  * reused) and writes them to the file when the capture ends, whatever ends it (Ctrl-C, SIGTERM,
  * -c, an error after the capture started): the capture loop closes its sink on every path.
  * The file itself is created, with its header, when the sink opens, so an unwritable path is
- * reported before the capture starts. Memory: up to N times the capture size.
+ * reported before the capture starts. Memory: up to N times the capture size, and never more
+ * than half the JVM's heap: past that the oldest packets go, said once as it happens and again at
+ * the end. N × -s can be far above the heap (1,000,000 × 1514 bytes against a quarter of a 2 GB
+ * machine's memory), and running out of heap lost every packet kept (fresh-user review).
  */
 final class KeepLastSink implements PacketSink {
     private final PacketSink file;
@@ -17,8 +20,18 @@ final class KeepLastSink implements PacketSink {
     private final int keep;
     private final PrintWriter err;
     private final ArrayDeque<CapturedPacket> last;
+    private final long budgetBytes;
+    private long heldBytes;
     private long seen;
+    /** Whether the budget, not N, has decided how many packets are kept. */
+    private boolean memoryBound;
     private boolean closed;
+
+    /**
+     * What a kept packet costs beyond its bytes: the record and its array's headers and fields, and
+     * its slot in the deque (HotSpot, 64-bit, compressed references; rounded up).
+     */
+    static final int PACKET_OVERHEAD_BYTES = 160;
 
     /**
      * @param file     where the kept packets go at the end (already open, header written)
@@ -27,6 +40,11 @@ final class KeepLastSink implements PacketSink {
      * @param err      where the closing message goes
      */
     KeepLastSink(PacketSink file, String fileName, int keep, PrintWriter err) {
+        this(file, fileName, keep, err, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /** As above, keeping at most {@code budgetBytes} of packets (bytes and {@link #PACKET_OVERHEAD_BYTES} each). */
+    KeepLastSink(PacketSink file, String fileName, int keep, PrintWriter err, long budgetBytes) {
         if (keep < 1) {
             throw new IllegalArgumentException("--write-file-rotate: at least 1 packet, not " + keep);
         }
@@ -35,6 +53,7 @@ final class KeepLastSink implements PacketSink {
         this.keep = keep;
         this.err = err;
         this.last = new ArrayDeque<>(Math.min(keep, 4096));
+        this.budgetBytes = budgetBytes;
     }
 
     @Override
@@ -43,10 +62,26 @@ final class KeepLastSink implements PacketSink {
             throw new IOException("the writer of " + fileName + " is closed");
         }
         if (last.size() == keep) {
-            last.removeFirst();
+            heldBytes -= cost(last.removeFirst());
         }
-        last.addLast(packet.copy());
+        CapturedPacket copy = packet.copy();
+        last.addLast(copy);
+        heldBytes += cost(copy);
         seen++;
+        while (heldBytes > budgetBytes && last.size() > 1) {
+            heldBytes -= cost(last.removeFirst());
+            if (!memoryBound) {
+                memoryBound = true;
+                err.println("netcap: --write-file-rotate " + keep + ": half the JVM's heap (" + budgetBytes / (1 << 20)
+                        + " MiB) holds only the last " + last.size() + " packets of this size; older ones are let go"
+                        + " (more heap: JAVA_TOOL_OPTIONS=-Xmx..., or a smaller N or -s)");
+                err.flush();
+            }
+        }
+    }
+
+    private static long cost(CapturedPacket p) {
+        return (long) p.length() + PACKET_OVERHEAD_BYTES;
     }
 
     /** Nothing goes out before the end; the file's header went out when it was opened. */
@@ -61,6 +96,7 @@ final class KeepLastSink implements PacketSink {
             return;
         }
         closed = true;
+        int written = last.size();
         try {
             while (!last.isEmpty()) {
                 file.write(last.removeFirst());
@@ -74,8 +110,9 @@ final class KeepLastSink implements PacketSink {
         } finally {
             file.close();
         }
-        err.println("netcap: --write-file-rotate " + keep + ": wrote the last " + Math.min(seen, keep) + " of "
-                + seen + " packet" + (seen == 1 ? "" : "s") + " to " + fileName);
+        err.println("netcap: --write-file-rotate " + keep + ": wrote the last " + written + " of "
+                + seen + " packet" + (seen == 1 ? "" : "s") + " to " + fileName
+                + (memoryBound ? " (all that half the JVM's heap held)" : ""));
         err.flush();
     }
 }

@@ -74,6 +74,8 @@ public final class TcpdumpDisplay implements PacketSink {
     private final String markerMac;
     private final Queue<Expected> expected = new ConcurrentLinkedQueue<>();
     private final Thread stdoutPump;
+    /** Where tcpdump's lines go (netcap's stdout); a PrintWriter, which keeps its write errors to itself until asked. */
+    private final PrintWriter display;
     private final Thread stderrPump;
     private final Thread shutdownHook;
     /** tcpdump's own first complaint ("tcpdump: ..."), or else its last stderr line. */
@@ -101,6 +103,7 @@ public final class TcpdumpDisplay implements PacketSink {
         marker[13] = (byte) MARKER_ETHERTYPE;
         System.arraycopy(MARKER_PAYLOAD, 0, marker, 14, MARKER_PAYLOAD.length);
 
+        this.display = out;
         this.stdoutPump = new Thread(() -> pumpStdout(process.getInputStream(), out), "tcpdump-stdout");
         this.stderrPump = new Thread(() -> pumpStderr(process.getErrorStream(), err), "tcpdump-stderr");
         stdoutPump.setDaemon(true);
@@ -304,6 +307,19 @@ public final class TcpdumpDisplay implements PacketSink {
         } catch (IOException e) {
             throw failed(e);
         }
+        checkDisplay();
+    }
+
+    /**
+     * Whether tcpdump's lines reached stdout: a full disk or a closed stdout fails the copy in the
+     * pump thread, where PrintWriter only notes it; every packet would then go nowhere, silently,
+     * with exit status 0 (fresh-user review: {@code netcap dump -c 6 >/dev/full}).
+     */
+    private void checkDisplay() throws IOException {
+        if (display.checkError()) {
+            throw new IOException("cannot write to stdout: a write failed (disk full, stdout closed,"
+                    + " or its reader went away)");
+        }
     }
 
     /**
@@ -334,6 +350,7 @@ public final class TcpdumpDisplay implements PacketSink {
         if (failure != null || (exitCode != null && exitCode != 0)) {
             throw describeExit(failure);
         }
+        checkDisplay(); // the pump has copied tcpdump's last lines
     }
 
     /** tcpdump's exit status once {@link #close()} has reaped it, else null. */

@@ -122,6 +122,31 @@ class OutputFilesTest {
         assertEquals("netcap: --write-file-rotate 3: wrote the last 3 of 10 packets to " + file + "\n", err.toString());
     }
 
+    /** N packets that would not fit in the heap: the oldest go, said once, and the end says how many were kept. */
+    @Test
+    void keepLastHoldsNoMoreThanItsMemoryBudgetAndSaysSo() throws Exception {
+        Path file = dir.resolve("budget.pcap");
+        StringWriter err = new StringWriter();
+        PcapWriter writer = PcapWriter.open(file, 65535);
+        long budget = 4 * (1000 + KeepLastSink.PACKET_OVERHEAD_BYTES); // four 1000-byte packets
+        KeepLastSink sink = new KeepLastSink(writer, file.toString(), 100, new PrintWriter(err, true), budget);
+        byte[] reused = new byte[1000];
+        for (int i = 0; i < 10; i++) {
+            reused[14] = (byte) i;
+            sink.write(CapturedPacket.of(T0 + i, LinkType.ETHERNET, reused));
+        }
+        sink.close();
+        List<PcapRecord> records = PcapReader.read(file);
+        assertEquals(4, records.size());
+        assertEquals(6, records.get(0).data()[14], "the newest four");
+        String[] lines = err.toString().split("\n");
+        assertEquals(2, lines.length, err.toString());
+        assertTrue(lines[0].startsWith("netcap: --write-file-rotate 100: half the JVM's heap (0 MiB) holds only the last 4 packets"),
+                lines[0]);
+        assertEquals("netcap: --write-file-rotate 100: wrote the last 4 of 10 packets to " + file
+                + " (all that half the JVM's heap held)", lines[1]);
+    }
+
     @Test
     void optionsThatDoNotGoTogetherAreRefusedWithWhatToDo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -22,6 +22,31 @@ public final class KernelSymbols {
         this.names = names;
     }
 
+    /**
+     * Whether /proc/kallsyms lists a code symbol (t, T, w, W) called {@code name}, in the kernel or
+     * a module; empty when kallsyms cannot be read. Reads the whole file (~5 MB): for error paths,
+     * such as telling a function the BTF does not describe from one that does not exist.
+     */
+    public static java.util.Optional<Boolean> listsFunction(String name) {
+        try (BufferedReader r = Files.newBufferedReader(KALLSYMS)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                int s1 = line.indexOf(' ');
+                int s2 = line.indexOf(' ', s1 + 1);
+                if (s1 <= 0 || s2 < 0 || !line.startsWith(name, s2 + 1)) {
+                    continue;
+                }
+                int end = s2 + 1 + name.length();
+                char type = Character.toLowerCase(line.charAt(s1 + 1));
+                if ((type == 't' || type == 'w') && (end == line.length() || line.charAt(end) == '\t')) {
+                    return java.util.Optional.of(true);
+                }
+            }
+            return java.util.Optional.of(false);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public static KernelSymbols load() throws IOException {
         return parse(KALLSYMS);
     }

@@ -1,5 +1,6 @@
 package io.netcap.capture.program;
 
+import io.netcap.capture.kernel.KernelSymbols;
 import io.netcap.capture.kernel.ReasonEnum;
 import io.netcap.capture.kernel.Suggestions;
 import io.netcap.capture.kernel.TraceFs;
@@ -125,11 +126,16 @@ public final class HookResolver {
         String name = spec.name();
         boolean suffixed = name.contains(".");
         Optional<List<BtfParam>> params = btf().findFuncParams(suffixed ? name.substring(0, name.indexOf('.')) : name);
+        if (params.isEmpty() && !KernelSymbols.listsFunction(name).orElse(true)) {
+            throw CaptureException.usage(spec.text() + ": the kernel has no function " + name
+                    + " (neither its BTF nor /proc/kallsyms lists it)"
+                    + Suggestions.didYouMean(Suggestions.closest(name, btf().functionNames(), 3)));
+        }
         int skbArg = spec.skbArg();
         if (skbArg == 0) {
             if (params.isEmpty()) {
-                throw CaptureException.usage(spec.text() + ": " + name + " is not in the kernel's BTF, so netcap cannot"
-                        + " tell which argument is the skb; give it as " + name + "@N");
+                throw CaptureException.usage(spec.text() + ": the kernel's BTF does not describe " + name
+                        + ", so netcap cannot tell which argument is the skb; give it as " + name + "@N");
             }
             List<Integer> skbs = btf().skbArguments(params.get());
             if (skbs.size() != 1) {

@@ -55,6 +55,8 @@ final class CaptureSession implements AutoCloseable {
     private boolean readerGone;
     private long notWritten;
     private EventStream events;
+    /** Whether the hooks were attached: the exit summary is for a capture that ran. */
+    private boolean hooksAttached;
     private StackResolver stacks;
     private long captured;
     /** Of those, records the kernel marked cut short (it could not read every byte up to -s). */
@@ -98,13 +100,17 @@ final class CaptureSession implements AutoCloseable {
     }
 
     int run() throws IOException {
+        // The buffer before the hooks: a perf event array has nowhere to put a CPU's records until
+        // that CPU's perf event is open, so every packet in between was lost, and counted as lost
+        // (hundreds with a large --ring-size, whose buffers take long to map; fresh-user review).
+        events = EventStream.open(attached.object(), program.transport(), request.ringBytes(), this::record, this::emit);
+        StartupPhases.mark("buffer");
         attached.attach(err);
+        hooksAttached = true;
         StartupPhases.mark("attach", program.hooks().size() + (program.hooks().size() == 1 ? " hook" : " hooks"));
         if (request.config().stacks()) {
             stacks = new StackResolver(attached.object().map(KernelAbi.STACKS_MAP), KernelSymbols.load());
         }
-        events = EventStream.open(attached.object(), program.transport(), request.ringBytes(), this::record, this::emit);
-        StartupPhases.mark("buffer");
         String startup = request.debug() ? StartupPhases.summary() : null;
         if (startup != null) {
             err.println("netcap: start-up: " + startup);
@@ -343,12 +349,14 @@ final class CaptureSession implements AutoCloseable {
             }
         }
         closer.run(this::closeSink);
-        if (events != null) {
+        if (events != null && hooksAttached) {
             closer.run(() -> ExitSummary.print(err, captured, counters(), events.lateEvents(), notWritten,
                     truncatedWritten));
             if (gatherer != null) {
                 closer.run(() -> gatherer.stats().print(err));
             }
+        }
+        if (events != null) {
             closer.run(events::close);
         }
         closer.run(attached::close);

@@ -33,6 +33,8 @@ public final class StopSignal {
     private static boolean takenOver;
     /** The running capture's, from load to close; null during start-up and once it is over. */
     private static volatile StopSignal active;
+    /** Whether a signal before capture is already ending netcap (it says so once). */
+    private static final java.util.concurrent.atomic.AtomicBoolean ENDING = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * A capture stopped by a signal has closed: netcap is exiting with that capture's status. A
      * signal dispatched from now on is the same request again, late, not a new one: the JVM hands
@@ -101,6 +103,17 @@ public final class StopSignal {
 
     /** Ends netcap as a signal before capture does: one line, exit 128 + the signal's number. */
     public static void endBeforeCapture(int signalNumber) {
+        // Signals come in on threads of their own: the first to get here speaks and halts; the
+        // rest (two timeouts in a row, a Ctrl-C's group signal and a kill) wait for the halt.
+        if (!ENDING.compareAndSet(false, true)) {
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    // the halt is under way
+                }
+            }
+        }
         String name = signalNumber == 2 ? "INT" : signalNumber == 15 ? "TERM" : Integer.toString(signalNumber);
         System.err.println("netcap: stopped by SIG" + name + " before capturing started");
         System.err.flush();

@@ -274,6 +274,13 @@ public final class Btf {
         return types.kind(typeId) == BtfKind.PTR && types.sizeOrType(typeId) == 0;
     }
 
+    /** The name of every function the BTF describes (FUNC records), sorted: for suggestions when a name is mistyped. */
+    public List<String> functionNames() {
+        List<String> names = new ArrayList<>(nameIndex().names(BtfKind.FUNC));
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
     /** Every tracepoint with BTF-described arguments (btf_trace_* typedefs), prefix removed, sorted. */
     public List<String> tracepointNames() {
         List<String> names = new ArrayList<>();
