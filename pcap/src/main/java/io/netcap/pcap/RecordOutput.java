@@ -317,7 +317,8 @@ final class RecordOutput {
     private IOException fail(IOException cause) {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         String message = "cannot write " + target + ": " + reason;
-        if (destination.cutBack(committed)) {
+        // nothing written yet (the header's write failed): there is no "complete with 0 packets" to tell
+        if (destination.cutBack(committed) && (packetsCommitted > 0 || packetsBuffered > 0)) {
             message += "; stopped, and " + target + " is complete with the " + packetsCommitted
                     + " packet" + (packetsCommitted == 1 ? "" : "s") + " written before";
             if (packetsBuffered > 0) {

@@ -27,12 +27,19 @@ public final class NetnsResolver {
             return inode;
         }
         Path path = v.contains("/") ? Path.of(v) : Path.of("/run/netns", v);
+        Path parent = path.getParent();
+        if (parent != null && parent.endsWith("ns") && parent.startsWith("/proc") && path.getFileName() != null
+                && !path.getFileName().toString().equals("net")) {
+            throw CaptureException.usage("--netns: " + v + " is a " + path.getFileName() + " namespace, not a network"
+                    + " one; give an inode, /proc/PID/ns/net or a name from `ip netns`");
+        }
         long inode;
         try {
             inode = ((Number) Files.getAttribute(path, "unix:ino")).longValue();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             throw CaptureException.usage("--netns: cannot find network namespace \"" + v + "\" (" + path
-                    + " is not readable); give an inode, /proc/PID/ns/net or a name from `ip netns`");
+                    + (e instanceof java.nio.file.NoSuchFileException ? " does not exist" : ": " + e.getMessage())
+                    + "); give an inode, /proc/PID/ns/net or a name from `ip netns`");
         }
         checkNamespaceFile(v, path);
         return inode;
