@@ -28,7 +28,6 @@ public final class StopSignal {
      * timeout's two deliveries: microseconds.
      */
     static final long REPEAT_NANOS = 500_000_000L;
-    /** ProcessBuilder.start()'s message when the spawn helper died of a signal (JDK 17, jspawnhelper). */
     private static final SignalHandler[] PREVIOUS = new SignalHandler[SIGNALS.length];
     private static boolean takenOver;
     /** The running capture's, from load to close; null during start-up and once it is over. */
@@ -98,6 +97,7 @@ public final class StopSignal {
      * capture, and the regex engine's first compile costs ~6 ms of that start (async-profiler).
      */
     private static final class SpawnMessage {
+        /** ProcessBuilder.start()'s message when the spawn helper died of a signal (JDK 17, jspawnhelper). */
         static final Pattern SIGNALLED = Pattern.compile("spawn helper: pid: \\d+, signal: (\\d+)");
     }
 
